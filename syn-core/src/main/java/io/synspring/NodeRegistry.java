@@ -1,0 +1,414 @@
+package io.synspring;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.synspring.cluster.Calls;
+import io.synspring.cluster.Guard;
+import io.synspring.cluster.HazelcastCluster;
+import io.synspring.cluster.NodeId;
+import io.synspring.cluster.ScopeEngine;
+import io.synspring.cluster.SerialExecutor;
+import io.synspring.cluster.WireCodec;
+import io.synspring.cluster.WireMessage;
+import io.synspring.events.EventBus;
+import io.synspring.events.SynEventListener;
+import io.synspring.groups.Groups;
+import io.synspring.process.DeliveryResult;
+import io.synspring.process.Envelope;
+import io.synspring.process.ExitReason;
+import io.synspring.process.MessageHandler;
+import io.synspring.process.Messenger;
+import io.synspring.process.ProcessRef;
+import io.synspring.process.ProcessTable;
+import io.synspring.process.ReplyTo;
+import io.synspring.process.SendResult;
+import io.synspring.process.SynProcess;
+import io.synspring.registry.Registry;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Syn node: the entry point to processes, the registry and the groups of each scope this node takes part
+ * in. Every node is the authority for its own processes and holds a full replica of its scopes, so reads
+ * are local; Hazelcast provides membership and transport.
+ *
+ * <pre>{@code
+ * NodeRegistry syn = NodeRegistry.create(config, SynSettings.builder().nodeName("gw-1").scopes("devices").build());
+ * SynProcess device = syn.spawn((message, ctx) -> ctx.reply("pong"));
+ * syn.registry("devices").register("device-42", device.ref(), Map.of("fw", "1.2"));
+ * }</pre>
+ */
+public final class NodeRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
+
+    private final SynSettings settings;
+    private final HazelcastInstance hazelcast;
+    private final boolean ownsHazelcast;
+    private final HazelcastCluster cluster;
+    private final NodeId self;
+    private final WireCodec codec;
+    private final Guard guard;
+    private final ExecutorService pool;
+    private final ScheduledExecutorService scheduler;
+    private final EventBus events;
+    private final Calls calls = new Calls();
+    private final ProcessTable processes;
+    private final Map<String, ScopeEngine> engines = new ConcurrentHashMap<>();
+    private final Map<String, Registry> registries = new ConcurrentHashMap<>();
+    private final Map<String, Groups> groups = new ConcurrentHashMap<>();
+    private final Messenger messenger = new NodeMessenger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private NodeRegistry(HazelcastInstance hazelcast, boolean ownsHazelcast, SynSettings settings) {
+        this.settings = settings;
+        this.hazelcast = hazelcast;
+        this.ownsHazelcast = ownsHazelcast;
+        this.cluster = new HazelcastCluster(hazelcast, new ClusterListener());
+        this.self = cluster.self();
+        this.codec = new WireCodec(hazelcast);
+        this.guard = new Guard(codec, settings);
+        this.pool = new ForkJoinPool(settings.workerThreads(), pool -> {
+            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            thread.setName("syn-worker-" + thread.getPoolIndex());
+            return thread;
+        }, null, true);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "syn-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.events = new EventBus(new SerialExecutor("events", pool));
+        this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processExited, this::reply);
+        Set<String> memberScopes = HazelcastCluster.scopesOf(hazelcast.getCluster().getLocalMember());
+        if (!memberScopes.equals(settings.scopes())) {
+            throw new IllegalStateException("the Hazelcast member was configured for scopes " + memberScopes
+                    + " but the settings say " + settings.scopes() + ": configure both from the same settings");
+        }
+        ScopeEngine.Context context = new ScopeEngine.Context(self, processes, codec, cluster, events, calls, pool,
+                scheduler, settings.conflictResolver(), settings.strictMode(), settings.maxMetadataBytes(),
+                settings.requestTimeout(), settings.syncRetry());
+        for (String scope : settings.scopes()) {
+            ScopeEngine engine = new ScopeEngine(scope, context);
+            engines.put(scope, engine);
+            registries.put(scope, new Registry(engine, guard, messenger));
+            groups.put(scope, new Groups(engine, guard, messenger, calls, settings.multiCallTimeout()));
+        }
+    }
+
+    /**
+     * Prepares {@code config} for a Syn node with {@code settings}: the node id and scopes as member
+     * attributes, the inbox topic, and the deserialization allowlist. Call before creating the instance.
+     */
+    public static Config configure(Config config, SynSettings settings) {
+        return HazelcastCluster.configure(config, settings.nodeName(), settings.scopes(),
+                settings.allowedClassPrefixes());
+    }
+
+    /** Starts a Hazelcast member from {@code config} and a Syn node on it; closing the node shuts it down. */
+    public static NodeRegistry create(Config config, SynSettings settings) {
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(configure(config, settings));
+        try {
+            return start(hazelcast, true, settings);
+        } catch (RuntimeException e) {
+            hazelcast.shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a Syn node on a running member whose config went through {@link #configure}; closing the node
+     * leaves the member running.
+     */
+    public static NodeRegistry start(HazelcastInstance hazelcast, SynSettings settings) {
+        return start(hazelcast, false, settings);
+    }
+
+    private static NodeRegistry start(HazelcastInstance hazelcast, boolean owned, SynSettings settings) {
+        NodeRegistry node = new NodeRegistry(hazelcast, owned, settings);
+        node.cluster.start();
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            String id = member.getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+            if (id != null && !member.localMember()) {
+                node.introduceTo(NodeId.parse(id), HazelcastCluster.scopesOf(member));
+            }
+        }
+        log.info("Syn node {} started in scopes {}", node.self, settings.scopes());
+        return node;
+    }
+
+    /** This node's id. */
+    public NodeId node() {
+        return self;
+    }
+
+    /** The Syn nodes this node currently sees, itself included. */
+    public Set<NodeId> nodes() {
+        Set<NodeId> nodes = new TreeSet<>(cluster.peers().keySet());
+        nodes.add(self);
+        return nodes;
+    }
+
+    /** The scopes this node takes part in. */
+    public Set<String> scopes() {
+        return settings.scopes();
+    }
+
+    public SynSettings settings() {
+        return settings;
+    }
+
+    public HazelcastInstance hazelcast() {
+        return hazelcast;
+    }
+
+    /** Starts a local process running {@code handler}. */
+    public SynProcess spawn(MessageHandler handler) {
+        checkOpen();
+        return processes.spawn(handler);
+    }
+
+    /** The local process {@code ref}, while it is alive. */
+    public Optional<SynProcess> process(ProcessRef ref) {
+        SynProcess process = processes.get(Objects.requireNonNull(ref, "ref"));
+        return process != null && process.isAlive() ? Optional.of(process) : Optional.empty();
+    }
+
+    /** How many processes run on this node. */
+    public int processCount() {
+        return processes.size();
+    }
+
+    /** The registry of the {@code default} scope. */
+    public Registry registry() {
+        return registry(SynSettings.DEFAULT_SCOPE);
+    }
+
+    /** @throws UnknownScopeException if this node is not in {@code scope} */
+    public Registry registry(String scope) {
+        return inScope(registries, scope);
+    }
+
+    /** The groups of the {@code default} scope. */
+    public Groups groups() {
+        return groups(SynSettings.DEFAULT_SCOPE);
+    }
+
+    /** @throws UnknownScopeException if this node is not in {@code scope} */
+    public Groups groups(String scope) {
+        return inScope(groups, scope);
+    }
+
+    /** Sends {@code message} to {@code process}, wherever it runs. */
+    public SendResult send(ProcessRef process, Object message) {
+        return messenger.send(Objects.requireNonNull(process, "process"), message);
+    }
+
+    /** Listens to every registry and group event of this node's scopes. */
+    public void addListener(SynEventListener listener) {
+        events.addListener(listener);
+    }
+
+    public void removeListener(SynEventListener listener) {
+        events.removeListener(listener);
+    }
+
+    /**
+     * Leaves the cluster gracefully: local processes exit with {@link ExitReason#SHUTDOWN}, the other nodes
+     * are told to drop this node's entries at once, and the Hazelcast member is shut down if this node
+     * started it.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        processes.exitAll(ExitReason.SHUTDOWN);
+        byte[] leaving = codec.encode(new WireMessage.Leaving(self));
+        cluster.peers().keySet().stream().filter(node -> !node.equals(self))
+                .forEach(node -> cluster.send(node, leaving));
+        cluster.stop();
+        if (ownsHazelcast) {
+            hazelcast.shutdown();
+        }
+        scheduler.shutdownNow();
+        pool.shutdown();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("Syn node {} stopped", self);
+    }
+
+    private <T> T inScope(Map<String, T> byScope, String scope) {
+        Objects.requireNonNull(scope, "scope");
+        T value = byScope.get(scope);
+        if (value == null) {
+            throw new UnknownScopeException(scope, settings.scopes());
+        }
+        return value;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("Syn node " + self + " is closed");
+        }
+    }
+
+    private void introduceTo(NodeId node, Set<String> scopes) {
+        forSharedScopes(scopes, engine -> engine.hello(node));
+    }
+
+    private void forSharedScopes(Set<String> scopes, java.util.function.Consumer<ScopeEngine> action) {
+        for (String scope : scopes) {
+            ScopeEngine engine = engines.get(scope);
+            if (engine != null) {
+                action.accept(engine);
+            }
+        }
+    }
+
+    private void processExited(ProcessRef process, ExitReason reason) {
+        engines.values().forEach(engine -> engine.processExited(process, reason));
+    }
+
+    private void reply(ReplyTo to, ProcessRef from, Object reply) {
+        if (to.node().equals(self)) {
+            calls.complete(to.callId(), new WireMessage.Reply(self, to.callId(), from, reply));
+        } else {
+            guard.message(reply);
+            cluster.send(to.node(), codec.encode(new WireMessage.Reply(self, to.callId(), from, reply)));
+        }
+    }
+
+    private void dispatch(byte[] bytes) {
+        WireMessage message;
+        try {
+            message = codec.decode(bytes);
+        } catch (RuntimeException e) {
+            log.warn("rejected a message: {} (if the class is yours, add its package to the allowed classes, "
+                    + "syn.serialization.allowed-classes)", e.toString());
+            return;
+        }
+        Function<String, ScopeEngine> engine = scope -> {
+            ScopeEngine found = engines.get(scope);
+            if (found == null) {
+                log.debug("ignoring a message for scope {}, which this node is not in", scope);
+            }
+            return found;
+        };
+        ScopeEngine target = null;
+        if (message instanceof WireMessage.Deltas deltas) {
+            target = engine.apply(deltas.batch().scope());
+        } else if (message instanceof WireMessage.Sync sync) {
+            target = engine.apply(sync.snapshot().scope());
+        } else if (message instanceof WireMessage.Request request) {
+            target = engine.apply(request.scope());
+        } else if (message instanceof WireMessage.Response response) {
+            target = engine.apply(response.scope());
+        } else if (message instanceof WireMessage.Leaving leaving) {
+            calls.nodeDown(leaving.from());
+            engines.values().forEach(each -> each.nodeDown(leaving.from()));
+        } else if (message instanceof WireMessage.Deliver deliver) {
+            Envelope envelope = new Envelope(deliver.message(), deliver.sender(), deliver.replyTo());
+            for (long id : deliver.targets()) {
+                processes.deliver(id, envelope);
+            }
+        } else if (message instanceof WireMessage.Reply reply) {
+            calls.complete(reply.callId(), reply);
+        }
+        if (target != null) {
+            target.receive(message);
+        }
+    }
+
+    private final class ClusterListener implements HazelcastCluster.Listener {
+        @Override
+        public void nodeUp(NodeId node, Set<String> scopes) {
+            forSharedScopes(scopes, engine -> engine.nodeUp(node));
+        }
+
+        @Override
+        public void nodeDown(NodeId node) {
+            calls.nodeDown(node);
+            engines.values().forEach(engine -> engine.nodeDown(node));
+        }
+
+        @Override
+        public void merged() {
+            cluster.peers().values().stream().filter(peer -> !peer.node().equals(self))
+                    .forEach(peer -> introduceTo(peer.node(), peer.scopes()));
+        }
+
+        @Override
+        public void received(byte[] message) {
+            dispatch(message);
+        }
+    }
+
+    private final class NodeMessenger implements Messenger {
+        @Override
+        public SendResult send(ProcessRef process, Object message) {
+            Objects.requireNonNull(message, "message");
+            ProcessRef sender = ProcessTable.current().orElse(null);
+            if (process.node().equals(self)) {
+                return toSendResult(processes.deliver(process.id(), new Envelope(message, sender, null)));
+            }
+            guard.message(message);
+            cluster.send(process.node(), codec.encode(
+                    new WireMessage.Deliver(self, new long[] {process.id()}, sender, message, null)));
+            return SendResult.SENT;
+        }
+
+        @Override
+        public int deliver(NodeId node, long[] processIds, Object message, @Nullable ReplyTo replyTo) {
+            ProcessRef sender = ProcessTable.current().orElse(null);
+            if (!node.equals(self)) {
+                cluster.send(node, codec.encode(new WireMessage.Deliver(self, processIds, sender, message, replyTo)));
+                return processIds.length;
+            }
+            Envelope envelope = new Envelope(message, sender, replyTo);
+            int delivered = 0;
+            for (long id : processIds) {
+                if (processes.deliver(id, envelope) == DeliveryResult.DELIVERED) {
+                    delivered++;
+                }
+            }
+            return delivered;
+        }
+
+        @Override
+        public boolean isAliveOrRemote(ProcessRef process) {
+            return !process.node().equals(self) || processes.isAlive(process);
+        }
+    }
+
+    static SendResult toSendResult(DeliveryResult result) {
+        switch (result) {
+            case DELIVERED:
+                return SendResult.SENT;
+            case MAILBOX_FULL:
+                return SendResult.MAILBOX_FULL;
+            default:
+                return SendResult.NOT_ALIVE;
+        }
+    }
+}

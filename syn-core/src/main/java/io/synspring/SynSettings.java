@@ -1,0 +1,190 @@
+package io.synspring;
+
+import io.synspring.registry.ConflictResolver;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How a node runs: its name, scopes, strictness, limits and timings. Immutable; build with
+ * {@link #builder()}. Every value is checked when built, with a message naming the setting and the fix.
+ *
+ * @param nodeName the node's stable name (an incarnation is added at each start)
+ * @param scopes the scopes this node takes part in; always contains {@value #DEFAULT_SCOPE}
+ * @param strictMode whether only a process itself may register, join, leave or update itself
+ * @param maxNameLength the longest name or group name accepted, in characters
+ * @param maxMetadataBytes the largest metadata accepted, serialized, in bytes
+ * @param maxMessageBytes the largest message accepted for another node, serialized, in bytes
+ * @param maxMailboxSize the most messages a process may have waiting before sends to it are refused
+ * @param requestTimeout how long an operation routed to another node waits for its answer
+ * @param multiCallTimeout the default time a multi-call waits for replies
+ * @param syncRetry how long a node waits for missing changes or a snapshot before asking again
+ * @param workerThreads threads running process handlers and the engine's work
+ * @param conflictResolver decides between two processes registered under one name
+ * @param allowedClassPrefixes class-name prefixes (besides java, Hazelcast and Syn) that may arrive over the
+ *     network in metadata and messages
+ */
+public record SynSettings(String nodeName, Set<String> scopes, boolean strictMode, int maxNameLength,
+        int maxMetadataBytes, int maxMessageBytes, int maxMailboxSize, Duration requestTimeout,
+        Duration multiCallTimeout, Duration syncRetry, int workerThreads, ConflictResolver conflictResolver,
+        List<String> allowedClassPrefixes) {
+
+    /** The scope every node is in. */
+    public static final String DEFAULT_SCOPE = "default";
+
+    public SynSettings {
+        Objects.requireNonNull(nodeName, "nodeName");
+        if (nodeName.isBlank() || nodeName.contains("#") || nodeName.contains(",")) {
+            throw new IllegalArgumentException("node name '" + nodeName
+                    + "' is invalid: use a non-blank name without '#' or ','");
+        }
+        Set<String> all = new LinkedHashSet<>();
+        all.add(DEFAULT_SCOPE);
+        for (String scope : scopes) {
+            if (scope == null || scope.isBlank() || scope.contains(",")) {
+                throw new IllegalArgumentException("scope '" + scope + "' is invalid: use a non-blank name without ','");
+            }
+            all.add(scope.trim());
+        }
+        scopes = Set.copyOf(all);
+        positive("maxNameLength", maxNameLength);
+        positive("maxMetadataBytes", maxMetadataBytes);
+        positive("maxMessageBytes", maxMessageBytes);
+        positive("maxMailboxSize", maxMailboxSize);
+        positive("workerThreads", workerThreads);
+        positive("requestTimeout", requestTimeout);
+        positive("multiCallTimeout", multiCallTimeout);
+        positive("syncRetry", syncRetry);
+        Objects.requireNonNull(conflictResolver, "conflictResolver");
+        allowedClassPrefixes = List.copyOf(allowedClassPrefixes);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from the defaults. */
+    public Builder toBuilder() {
+        return new Builder().nodeName(nodeName).scopes(scopes).strictMode(strictMode).maxNameLength(maxNameLength)
+                .maxMetadataBytes(maxMetadataBytes).maxMessageBytes(maxMessageBytes).maxMailboxSize(maxMailboxSize)
+                .requestTimeout(requestTimeout).multiCallTimeout(multiCallTimeout).syncRetry(syncRetry)
+                .workerThreads(workerThreads).conflictResolver(conflictResolver)
+                .allowedClassPrefixes(allowedClassPrefixes);
+    }
+
+    private static void positive(String setting, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(setting + " must be positive, was " + value);
+        }
+    }
+
+    private static void positive(String setting, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(setting + " must be a positive duration, was " + value);
+        }
+    }
+
+    /** Builds {@link SynSettings}; every setting has a default. */
+    public static final class Builder {
+        private String nodeName = defaultNodeName();
+        private Set<String> scopes = Set.of(DEFAULT_SCOPE);
+        private boolean strictMode;
+        private int maxNameLength = 1024;
+        private int maxMetadataBytes = 64 * 1024;
+        private int maxMessageBytes = 8 * 1024 * 1024;
+        private int maxMailboxSize = 100_000;
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration multiCallTimeout = Duration.ofSeconds(5);
+        private Duration syncRetry = Duration.ofSeconds(1);
+        private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private ConflictResolver conflictResolver = ConflictResolver.KEEP_MOST_RECENT;
+        private List<String> allowedClassPrefixes = List.of();
+
+        private Builder() {}
+
+        private static String defaultNodeName() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+            } catch (java.net.UnknownHostException e) {
+                return "node-" + ProcessHandle.current().pid();
+            }
+        }
+
+        public Builder nodeName(String nodeName) {
+            this.nodeName = nodeName;
+            return this;
+        }
+
+        public Builder scopes(Set<String> scopes) {
+            this.scopes = scopes;
+            return this;
+        }
+
+        public Builder scopes(String... scopes) {
+            return scopes(Set.of(scopes));
+        }
+
+        public Builder strictMode(boolean strictMode) {
+            this.strictMode = strictMode;
+            return this;
+        }
+
+        public Builder maxNameLength(int maxNameLength) {
+            this.maxNameLength = maxNameLength;
+            return this;
+        }
+
+        public Builder maxMetadataBytes(int maxMetadataBytes) {
+            this.maxMetadataBytes = maxMetadataBytes;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int maxMessageBytes) {
+            this.maxMessageBytes = maxMessageBytes;
+            return this;
+        }
+
+        public Builder maxMailboxSize(int maxMailboxSize) {
+            this.maxMailboxSize = maxMailboxSize;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        public Builder multiCallTimeout(Duration multiCallTimeout) {
+            this.multiCallTimeout = multiCallTimeout;
+            return this;
+        }
+
+        public Builder syncRetry(Duration syncRetry) {
+            this.syncRetry = syncRetry;
+            return this;
+        }
+
+        public Builder workerThreads(int workerThreads) {
+            this.workerThreads = workerThreads;
+            return this;
+        }
+
+        public Builder conflictResolver(ConflictResolver conflictResolver) {
+            this.conflictResolver = conflictResolver;
+            return this;
+        }
+
+        public Builder allowedClassPrefixes(List<String> allowedClassPrefixes) {
+            this.allowedClassPrefixes = allowedClassPrefixes;
+            return this;
+        }
+
+        public SynSettings build() {
+            return new SynSettings(nodeName, scopes, strictMode, maxNameLength, maxMetadataBytes, maxMessageBytes,
+                    maxMailboxSize, requestTimeout, multiCallTimeout, syncRetry, workerThreads, conflictResolver,
+                    allowedClassPrefixes);
+        }
+    }
+}

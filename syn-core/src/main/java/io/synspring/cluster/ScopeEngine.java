@@ -1,0 +1,535 @@
+package io.synspring.cluster;
+
+import io.synspring.NodeUnavailableException;
+import io.synspring.RemoteOperationException;
+import io.synspring.cluster.WireMessage.Deltas;
+import io.synspring.cluster.WireMessage.Failure;
+import io.synspring.cluster.WireMessage.Operation;
+import io.synspring.cluster.WireMessage.Request;
+import io.synspring.cluster.WireMessage.Response;
+import io.synspring.cluster.WireMessage.Sync;
+import io.synspring.events.EventBus;
+import io.synspring.events.Reason;
+import io.synspring.events.SynEvent;
+import io.synspring.groups.GroupUpdateResult;
+import io.synspring.groups.JoinResult;
+import io.synspring.groups.LeaveResult;
+import io.synspring.groups.Membership;
+import io.synspring.process.ExitReason;
+import io.synspring.process.ProcessRef;
+import io.synspring.process.ProcessTable;
+import io.synspring.process.SynProcess;
+import io.synspring.registry.ConflictResolver;
+import io.synspring.registry.MetadataUpdate;
+import io.synspring.registry.RegisterResult;
+import io.synspring.registry.Registration;
+import io.synspring.registry.UnregisterResult;
+import io.synspring.registry.UpdateResult;
+import io.synspring.replication.Change;
+import io.synspring.replication.ChangeBatch;
+import io.synspring.replication.ScopeReplica;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scope on one node: the single writer of the scope's replica. Local operations run on the caller's
+ * thread under the scope lock (no hand-off on the fast path); remote messages are applied in arrival
+ * order by a serial executor under the same lock. Every change of this node's processes is stamped with
+ * the next sequence number and queued, with direct messages, in one outbox that a serial flusher sends in
+ * order, batching the changes. Operations on a remote process are routed to its node and answered there.
+ */
+public final class ScopeEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(ScopeEngine.class);
+    private static final int MAX_BATCH = 2048;
+
+    /** What a scope engine needs from its node. */
+    public record Context(NodeId self, ProcessTable processes, WireCodec codec, HazelcastCluster cluster,
+            EventBus events, Calls calls, Executor pool, ScheduledExecutorService scheduler,
+            ConflictResolver resolver, boolean strictMode, int maxMetadataBytes, Duration requestTimeout,
+            Duration syncRetry) {}
+
+    private record Outgoing(@Nullable NodeId to, WireMessage message) {}
+
+    private record Loss(Registration claim, boolean stop) {}
+
+    private final String scope;
+    private final Context context;
+    private final NodeId self;
+    private final ScopeReplica replica;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SerialExecutor inbound;
+    private final SerialExecutor flusher;
+    private final Set<NodeId> peers = ConcurrentHashMap.newKeySet();
+    private final Set<NodeId> syncChecks = ConcurrentHashMap.newKeySet();
+    private final ScopeReplica.Sink sink;
+
+    // guarded by lock
+    private long seq;
+    private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
+    private @Nullable List<Change> openBatch;
+    private long openBatchFirstSeq;
+    private boolean flushScheduled;
+    private final ArrayDeque<Loss> losses = new ArrayDeque<>();
+
+    public ScopeEngine(String scope, Context context) {
+        this.scope = scope;
+        this.context = context;
+        this.self = context.self();
+        this.replica = new ScopeReplica(scope, self, context.resolver());
+        this.inbound = new SerialExecutor("scope " + scope + " inbound", context.pool());
+        this.flusher = new SerialExecutor("scope " + scope + " outbound", context.pool());
+        this.sink = new ScopeReplica.Sink() {
+            @Override
+            public void event(SynEvent event) {
+                context.events().publish(event);
+                if (event.reason() instanceof Reason.ProcessExited && event instanceof SynEvent.Left) {
+                    context.calls().processExited(event.process());
+                }
+            }
+
+            @Override
+            public void localConflictLost(Registration loser, boolean stop) {
+                losses.add(new Loss(loser, stop));
+            }
+        };
+    }
+
+    public String scope() {
+        return scope;
+    }
+
+    public NodeId self() {
+        return self;
+    }
+
+    /** The replica, for local reads. */
+    public ScopeReplica replica() {
+        return replica;
+    }
+
+    /** The other nodes of this scope this node exchanges with. */
+    public Set<NodeId> peers() {
+        return Set.copyOf(peers);
+    }
+
+    // ---------------------------------------------------------------- registry operations
+
+    public RegisterResult register(String name, ProcessRef process, @Nullable Object meta) {
+        if (!isSelfOrLax(process)) {
+            return RegisterResult.NOT_SELF;
+        }
+        if (!isLocal(process)) {
+            return (RegisterResult) request(process.node(), new Operation.Register(name, process, meta));
+        }
+        return locked(() -> registerLocal(name, process, meta));
+    }
+
+    public UnregisterResult unregister(String name) {
+        Registration visible = replica.lookup(name);
+        if (visible == null) {
+            return UnregisterResult.UNDEFINED;
+        }
+        if (!isLocal(visible.process())) {
+            return (UnregisterResult) request(visible.node(), new Operation.Unregister(name, visible.process()));
+        }
+        return locked(() -> unregisterLocal(name, visible.process()));
+    }
+
+    public UpdateResult update(String name, MetadataUpdate update) {
+        Registration visible = replica.lookup(name);
+        if (visible == null) {
+            return UpdateResult.of(UpdateResult.Status.UNDEFINED);
+        }
+        if (!isSelfOrLax(visible.process())) {
+            return UpdateResult.of(UpdateResult.Status.NOT_SELF);
+        }
+        if (!isLocal(visible.process())) {
+            return (UpdateResult) request(visible.node(), new Operation.Update(name, visible.process(), update));
+        }
+        return locked(() -> updateLocal(name, visible.process(), update));
+    }
+
+    private RegisterResult registerLocal(String name, ProcessRef process, @Nullable Object meta) {
+        if (!context.processes().isAlive(process)) {
+            return RegisterResult.NOT_ALIVE;
+        }
+        Registration visible = replica.lookup(name);
+        if (visible != null && !visible.process().equals(process)) {
+            return RegisterResult.TAKEN;
+        }
+        Registration own = replica.claim(name, process);
+        if (own == null || !Objects.equals(own.meta(), meta)) {
+            commit(new Change.Register(new Registration(name, process, meta, now()), Reason.NORMAL));
+        }
+        return RegisterResult.OK;
+    }
+
+    private UnregisterResult unregisterLocal(String name, ProcessRef expected) {
+        if (replica.claim(name, expected) != null) {
+            commit(new Change.Unregister(name, expected, Reason.NORMAL));
+            return UnregisterResult.OK;
+        }
+        return replica.lookup(name) == null && replica.claimOfNode(name, self) == null
+                ? UnregisterResult.UNDEFINED : UnregisterResult.RACE_CONDITION;
+    }
+
+    private UpdateResult updateLocal(String name, ProcessRef process, MetadataUpdate update) {
+        Registration claim = replica.claim(name, process);
+        if (claim == null) {
+            return replica.lookup(name) == null ? UpdateResult.of(UpdateResult.Status.UNDEFINED)
+                    : UpdateResult.of(UpdateResult.Status.RACE_CONDITION);
+        }
+        Object meta = update.apply(process, claim.meta());
+        if (Objects.equals(meta, claim.meta())) {
+            return UpdateResult.ok(claim);
+        }
+        context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata");
+        Registration updated = new Registration(name, process, meta, now());
+        commit(new Change.Register(updated, Reason.NORMAL));
+        return UpdateResult.ok(updated);
+    }
+
+    // ---------------------------------------------------------------- group operations
+
+    public JoinResult join(String group, ProcessRef process, @Nullable Object meta) {
+        if (!isSelfOrLax(process)) {
+            return JoinResult.NOT_SELF;
+        }
+        if (!isLocal(process)) {
+            return (JoinResult) request(process.node(), new Operation.Join(group, process, meta));
+        }
+        return locked(() -> joinLocal(group, process, meta));
+    }
+
+    public LeaveResult leave(String group, ProcessRef process) {
+        if (!isSelfOrLax(process)) {
+            return LeaveResult.NOT_SELF;
+        }
+        if (!isLocal(process)) {
+            return (LeaveResult) request(process.node(), new Operation.Leave(group, process));
+        }
+        return locked(() -> leaveLocal(group, process));
+    }
+
+    public GroupUpdateResult updateMember(String group, ProcessRef process, MetadataUpdate update) {
+        if (!isSelfOrLax(process)) {
+            return GroupUpdateResult.of(GroupUpdateResult.Status.NOT_SELF);
+        }
+        if (!isLocal(process)) {
+            return (GroupUpdateResult) request(process.node(), new Operation.GroupUpdate(group, process, update));
+        }
+        return locked(() -> updateMemberLocal(group, process, update));
+    }
+
+    private JoinResult joinLocal(String group, ProcessRef process, @Nullable Object meta) {
+        if (!context.processes().isAlive(process)) {
+            return JoinResult.NOT_ALIVE;
+        }
+        Membership existing = replica.member(group, process);
+        if (existing == null || !Objects.equals(existing.meta(), meta)) {
+            commit(new Change.Join(new Membership(group, process, meta, now()), Reason.NORMAL));
+        }
+        return JoinResult.OK;
+    }
+
+    private LeaveResult leaveLocal(String group, ProcessRef process) {
+        if (replica.member(group, process) == null) {
+            return LeaveResult.NOT_IN_GROUP;
+        }
+        commit(new Change.Leave(group, process, Reason.NORMAL));
+        return LeaveResult.OK;
+    }
+
+    private GroupUpdateResult updateMemberLocal(String group, ProcessRef process, MetadataUpdate update) {
+        Membership existing = replica.member(group, process);
+        if (existing == null) {
+            return GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP);
+        }
+        Object meta = update.apply(process, existing.meta());
+        if (Objects.equals(meta, existing.meta())) {
+            return GroupUpdateResult.ok(existing);
+        }
+        context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata");
+        Membership updated = new Membership(group, process, meta, now());
+        commit(new Change.Join(updated, Reason.NORMAL));
+        return GroupUpdateResult.ok(updated);
+    }
+
+    // ---------------------------------------------------------------- lifecycle hooks
+
+    /** Removes every name and membership of a local process that exited, with its exit reason. */
+    public void processExited(ProcessRef process, ExitReason exit) {
+        Reason reason = new Reason.ProcessExited(exit);
+        locked(() -> {
+            for (String name : replica.claimedNames(process)) {
+                commit(new Change.Unregister(name, process, reason));
+            }
+            for (String group : replica.groupsOf(process)) {
+                commit(new Change.Leave(group, process, reason));
+            }
+            return null;
+        });
+    }
+
+    /** A node of this scope became visible: it will introduce itself; check later that it did. */
+    public void nodeUp(NodeId node) {
+        peers.add(node);
+        scheduleSyncCheck(node);
+    }
+
+    /** Introduces this node to {@code node}: sends its snapshot and asks for one back. */
+    public void hello(NodeId node) {
+        locked(() -> {
+            peers.add(node);
+            sendSnapshot(node, true, true);
+            return null;
+        });
+        scheduleSyncCheck(node);
+    }
+
+    /** A node left (or was cut off): drop its entries everywhere on this node, with NODE_DOWN. */
+    public void nodeDown(NodeId node) {
+        inbound.execute(() -> locked(() -> {
+            peers.remove(node);
+            replica.dropOwner(node, new Reason.NodeDown(node), sink);
+            return null;
+        }));
+    }
+
+    /** A message for this scope from another node; applied after everything that arrived before it. */
+    public void receive(WireMessage message) {
+        inbound.execute(() -> locked(() -> {
+            handle(message);
+            return null;
+        }));
+    }
+
+    private void handle(WireMessage message) {
+        NodeId from = message.from();
+        if (!context.cluster().isVisible(from)) {
+            log.debug("scope {}: ignoring a message from {}, which is not a member", scope, from);
+            return;
+        }
+        if (message instanceof Deltas deltas) {
+            ScopeReplica.Receipt receipt = replica.receive(deltas.batch(), sink);
+            if (receipt == ScopeReplica.Receipt.GAP || receipt == ScopeReplica.Receipt.NO_BASE) {
+                scheduleSyncCheck(from);
+            }
+        } else if (message instanceof Sync sync) {
+            peers.add(from);
+            Reason reason = sync.nodeUp() ? new Reason.NodeUp(from) : Reason.NORMAL;
+            replica.receive(sync.snapshot(), reason, sink);
+            if (sync.replyWanted()) {
+                sendSnapshot(from, sync.nodeUp(), false);
+            }
+        } else if (message instanceof Request request) {
+            enqueueDirect(from, new Response(self, scope, request.callId(), perform(request.operation())));
+        } else if (message instanceof Response response) {
+            context.calls().complete(response.callId(), response.result());
+        }
+    }
+
+    private Object perform(Operation operation) {
+        if (!isLocal(operation.process())) {
+            return new Failure(IllegalStateException.class.getName(),
+                    "node " + self + " does not own " + operation.process(), null);
+        }
+        try {
+            if (operation instanceof Operation.Register register) {
+                return registerLocal(register.name(), register.process(), register.meta());
+            } else if (operation instanceof Operation.Unregister unregister) {
+                return unregisterLocal(unregister.name(), unregister.process());
+            } else if (operation instanceof Operation.Update update) {
+                return updateLocal(update.name(), update.process(), update.update());
+            } else if (operation instanceof Operation.Join join) {
+                return joinLocal(join.group(), join.process(), join.meta());
+            } else if (operation instanceof Operation.Leave leave) {
+                return leaveLocal(leave.group(), leave.process());
+            } else if (operation instanceof Operation.GroupUpdate update) {
+                return updateMemberLocal(update.group(), update.process(), update.update());
+            }
+            throw new IllegalArgumentException("unknown operation " + operation);
+        } catch (RuntimeException e) {
+            return new Failure(e.getClass().getName(), String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- sync
+
+    private void sendSnapshot(NodeId to, boolean nodeUp, boolean replyWanted) {
+        enqueueDirect(to, new Sync(self, replica.snapshotOf(self, seq), nodeUp, replyWanted));
+    }
+
+    /**
+     * After a while, if changes of {@code node} are still held back behind a gap or were never based on a
+     * snapshot, sends it this node's snapshot asking for its own; repeats until in sync or the node is gone.
+     */
+    private void scheduleSyncCheck(NodeId node) {
+        if (!syncChecks.add(node)) {
+            return;
+        }
+        try {
+            context.scheduler().schedule(() -> inbound.execute(() -> locked(() -> {
+                syncChecks.remove(node);
+                if (peers.contains(node) && replica.needsSnapshot(node) && context.cluster().isVisible(node)) {
+                    log.debug("scope {}: not in sync with {}, asking for its snapshot", scope, node);
+                    sendSnapshot(node, !replica.followedOwners().contains(node), true);
+                    scheduleSyncCheck(node);
+                }
+                return null;
+            })), context.syncRetry().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            syncChecks.remove(node);
+        }
+    }
+
+    // ---------------------------------------------------------------- writing and sending
+
+    /** Applies a change of a local process, stamps it and queues it for every peer. Under the lock. */
+    private void commit(Change change) {
+        replica.applyLocal(change, sink);
+        seq++;
+        if (openBatch == null) {
+            openBatch = new ArrayList<>();
+            openBatchFirstSeq = seq;
+        }
+        openBatch.add(change);
+        if (openBatch.size() >= MAX_BATCH) {
+            closeBatch();
+        }
+        scheduleFlush();
+    }
+
+    /**
+     * Gives up the names this node's processes lost in conflicts (the removal is broadcast, so no zombie
+     * claim stays anywhere) and stops those processes when the resolution says so. Under the lock.
+     */
+    private void settleLosses() {
+        Loss loss;
+        while ((loss = losses.poll()) != null) {
+            Registration claim = loss.claim();
+            if (replica.claim(claim.name(), claim.process()) == null) {
+                continue;
+            }
+            commit(new Change.Unregister(claim.name(), claim.process(), Reason.CONFLICT_RESOLUTION));
+            if (loss.stop()) {
+                SynProcess process = context.processes().get(claim.process());
+                if (process != null) {
+                    process.exit(new ExitReason.ConflictResolved(scope, claim.name()));
+                }
+            }
+        }
+    }
+
+    private void enqueueDirect(NodeId to, WireMessage message) {
+        closeBatch();
+        outbox.add(new Outgoing(to, message));
+        scheduleFlush();
+    }
+
+    private void closeBatch() {
+        if (openBatch != null) {
+            outbox.add(new Outgoing(null, new Deltas(self, new ChangeBatch(scope, self, openBatchFirstSeq, openBatch))));
+            openBatch = null;
+        }
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            flusher.execute(this::flush);
+        }
+    }
+
+    private void flush() {
+        List<Outgoing> items;
+        List<NodeId> targets;
+        lock.lock();
+        try {
+            closeBatch();
+            items = new ArrayList<>(outbox);
+            outbox.clear();
+            flushScheduled = false;
+            targets = List.copyOf(peers);
+        } finally {
+            lock.unlock();
+        }
+        for (Outgoing item : items) {
+            if (item.to() != null) {
+                context.cluster().send(item.to(), context.codec().encode(item.message()));
+            } else if (!targets.isEmpty()) {
+                byte[] bytes = context.codec().encode(item.message());
+                for (NodeId peer : targets) {
+                    context.cluster().send(peer, bytes);
+                }
+            }
+        }
+    }
+
+    private Object request(NodeId owner, Operation operation) {
+        Calls.Pending call = context.calls().start(owner);
+        context.cluster().send(owner, context.codec().encode(new Request(self, scope, call.id(), operation)));
+        Object result;
+        try {
+            result = call.future().get(context.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.future().cancel(false);
+            throw new NodeUnavailableException(owner, "node " + owner + " did not answer within "
+                    + context.requestTimeout() + " (scope " + scope + ", " + operation + ")");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.future().cancel(false);
+            throw new IllegalStateException("interrupted while waiting for node " + owner, e);
+        }
+        if (result instanceof Failure failure) {
+            if (failure.cause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new RemoteOperationException(failure.exceptionType(), failure.message());
+        }
+        return result;
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> action) {
+        lock.lock();
+        try {
+            T result = action.get();
+            settleLosses();
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isLocal(ProcessRef process) {
+        return process.node().equals(self);
+    }
+
+    private boolean isSelfOrLax(ProcessRef process) {
+        return !context.strictMode() || process.equals(ProcessTable.current().orElse(null));
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}

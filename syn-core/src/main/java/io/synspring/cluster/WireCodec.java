@@ -1,0 +1,540 @@
+package io.synspring.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.nio.BufferObjectDataInput;
+import com.hazelcast.internal.nio.BufferObjectDataOutput;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
+import io.synspring.cluster.WireMessage.Deliver;
+import io.synspring.cluster.WireMessage.Deltas;
+import io.synspring.cluster.WireMessage.Failure;
+import io.synspring.cluster.WireMessage.Leaving;
+import io.synspring.cluster.WireMessage.Operation;
+import io.synspring.cluster.WireMessage.Reply;
+import io.synspring.cluster.WireMessage.Request;
+import io.synspring.cluster.WireMessage.Response;
+import io.synspring.cluster.WireMessage.Sync;
+import io.synspring.events.Reason;
+import io.synspring.groups.GroupUpdateResult;
+import io.synspring.groups.JoinResult;
+import io.synspring.groups.LeaveResult;
+import io.synspring.groups.Membership;
+import io.synspring.process.ExitReason;
+import io.synspring.process.ProcessRef;
+import io.synspring.process.ReplyTo;
+import io.synspring.registry.MetadataUpdate;
+import io.synspring.registry.RegisterResult;
+import io.synspring.registry.Registration;
+import io.synspring.registry.UnregisterResult;
+import io.synspring.registry.UpdateResult;
+import io.synspring.replication.Change;
+import io.synspring.replication.ChangeBatch;
+import io.synspring.replication.OwnerSnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns {@link WireMessage}s into bytes and back. The protocol's own fields are written field by field;
+ * user values (metadata, messages, replies, update functions) go through the Hazelcast instance's
+ * serialization, so its serializers and its deserialization allowlist apply to them.
+ */
+public final class WireCodec {
+
+    private static final byte DELTAS = 1;
+    private static final byte SYNC = 2;
+    private static final byte LEAVING = 3;
+    private static final byte REQUEST = 4;
+    private static final byte RESPONSE = 5;
+    private static final byte DELIVER = 6;
+    private static final byte REPLY = 7;
+
+    private final InternalSerializationService serialization;
+    private final ConcurrentHashMap<NodeId, NodeId> nodes = new ConcurrentHashMap<>();
+
+    public WireCodec(HazelcastInstance hazelcast) {
+        this.serialization =
+                (InternalSerializationService) ((SerializationServiceSupport) hazelcast).getSerializationService();
+    }
+
+    /**
+     * Checks at the call, not later on a remote node, that {@code value} can cross the wire: it serializes,
+     * is at most {@code maxBytes}, and the deserialization allowlist lets it back in.
+     *
+     * @throws IllegalArgumentException saying what is wrong and what to do
+     */
+    public void checkTransferable(@Nullable Object value, int maxBytes, String what) {
+        if (value == null || value instanceof String && ((String) value).length() * 3 <= maxBytes
+                || value instanceof Number || value instanceof Boolean || value instanceof ProcessRef) {
+            return;
+        }
+        Data data;
+        try {
+            data = serialization.toData(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(what + " of type " + value.getClass().getName()
+                    + " cannot be serialized: make it Serializable or register a Hazelcast serializer for it ("
+                    + e.getMessage() + ")", e);
+        }
+        if (data.totalSize() > maxBytes) {
+            throw new IllegalArgumentException(what + " is " + data.totalSize() + " bytes serialized, more than the "
+                    + maxBytes + " allowed: keep it small or raise the limit");
+        }
+        try {
+            serialization.toObject(data);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(what + " of type " + value.getClass().getName()
+                    + " would be refused by the receiving nodes: add its package to the deserialization allowlist ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    public byte[] encode(WireMessage message) {
+        BufferObjectDataOutput out = serialization.createObjectDataOutput(256);
+        try {
+            if (message instanceof Deltas deltas) {
+                out.writeByte(DELTAS);
+                writeNode(out, deltas.from());
+                writeBatch(out, deltas.batch());
+            } else if (message instanceof Sync sync) {
+                out.writeByte(SYNC);
+                writeNode(out, sync.from());
+                out.writeBoolean(sync.nodeUp());
+                out.writeBoolean(sync.replyWanted());
+                writeSnapshot(out, sync.snapshot());
+            } else if (message instanceof Leaving leaving) {
+                out.writeByte(LEAVING);
+                writeNode(out, leaving.from());
+            } else if (message instanceof Request request) {
+                out.writeByte(REQUEST);
+                writeNode(out, request.from());
+                out.writeString(request.scope());
+                out.writeLong(request.callId());
+                writeOperation(out, request.operation());
+            } else if (message instanceof Response response) {
+                out.writeByte(RESPONSE);
+                writeNode(out, response.from());
+                out.writeString(response.scope());
+                out.writeLong(response.callId());
+                writeResult(out, response.result());
+            } else if (message instanceof Deliver deliver) {
+                out.writeByte(DELIVER);
+                writeNode(out, deliver.from());
+                out.writeLongArray(deliver.targets());
+                writeNullableRef(out, deliver.sender());
+                out.writeBoolean(deliver.replyTo() != null);
+                if (deliver.replyTo() != null) {
+                    writeNode(out, deliver.replyTo().node());
+                    out.writeLong(deliver.replyTo().callId());
+                }
+                out.writeObject(deliver.message());
+            } else if (message instanceof Reply reply) {
+                out.writeByte(REPLY);
+                writeNode(out, reply.from());
+                out.writeLong(reply.callId());
+                writeRef(out, reply.process());
+                out.writeObject(reply.reply());
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @throws RuntimeException when the bytes are not a message, or a value in it is refused (for instance
+     *     a class outside the deserialization allowlist)
+     */
+    public WireMessage decode(byte[] bytes) {
+        BufferObjectDataInput in = serialization.createObjectDataInput(bytes);
+        try {
+            byte type = in.readByte();
+            NodeId from = readNode(in);
+            switch (type) {
+                case DELTAS:
+                    return new Deltas(from, readBatch(in));
+                case SYNC: {
+                    boolean nodeUp = in.readBoolean();
+                    boolean replyWanted = in.readBoolean();
+                    return new Sync(from, readSnapshot(in), nodeUp, replyWanted);
+                }
+                case LEAVING:
+                    return new Leaving(from);
+                case REQUEST:
+                    return new Request(from, in.readString(), in.readLong(), readOperation(in));
+                case RESPONSE:
+                    return new Response(from, in.readString(), in.readLong(), readResult(in));
+                case DELIVER: {
+                    long[] targets = in.readLongArray();
+                    ProcessRef sender = readNullableRef(in);
+                    ReplyTo replyTo = in.readBoolean() ? new ReplyTo(readNode(in), in.readLong()) : null;
+                    return new Deliver(from, targets, sender, in.readObject(), replyTo);
+                }
+                case REPLY:
+                    return new Reply(from, in.readLong(), readRef(in), in.readObject());
+                default:
+                    throw new IllegalArgumentException("unknown message type " + type);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    private void writeBatch(ObjectDataOutput out, ChangeBatch batch) throws IOException {
+        out.writeString(batch.scope());
+        writeNode(out, batch.owner());
+        out.writeLong(batch.firstSeq());
+        out.writeInt(batch.changes().size());
+        for (Change change : batch.changes()) {
+            writeChange(out, change);
+        }
+    }
+
+    private ChangeBatch readBatch(ObjectDataInput in) throws IOException {
+        String scope = in.readString();
+        NodeId owner = readNode(in);
+        long firstSeq = in.readLong();
+        int size = in.readInt();
+        List<Change> changes = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            changes.add(readChange(in));
+        }
+        return new ChangeBatch(scope, owner, firstSeq, changes);
+    }
+
+    private void writeSnapshot(ObjectDataOutput out, OwnerSnapshot snapshot) throws IOException {
+        out.writeString(snapshot.scope());
+        writeNode(out, snapshot.owner());
+        out.writeLong(snapshot.seq());
+        out.writeInt(snapshot.registrations().size());
+        for (Registration registration : snapshot.registrations()) {
+            writeRegistration(out, registration);
+        }
+        out.writeInt(snapshot.memberships().size());
+        for (Membership membership : snapshot.memberships()) {
+            writeMembership(out, membership);
+        }
+    }
+
+    private OwnerSnapshot readSnapshot(ObjectDataInput in) throws IOException {
+        String scope = in.readString();
+        NodeId owner = readNode(in);
+        long seq = in.readLong();
+        int registrationCount = in.readInt();
+        List<Registration> registrations = new ArrayList<>(registrationCount);
+        for (int i = 0; i < registrationCount; i++) {
+            registrations.add(readRegistration(in));
+        }
+        int membershipCount = in.readInt();
+        List<Membership> memberships = new ArrayList<>(membershipCount);
+        for (int i = 0; i < membershipCount; i++) {
+            memberships.add(readMembership(in));
+        }
+        return new OwnerSnapshot(scope, owner, seq, registrations, memberships);
+    }
+
+    private void writeChange(ObjectDataOutput out, Change change) throws IOException {
+        if (change instanceof Change.Register register) {
+            out.writeByte(1);
+            writeRegistration(out, register.registration());
+        } else if (change instanceof Change.Unregister unregister) {
+            out.writeByte(2);
+            out.writeString(unregister.name());
+            writeRef(out, unregister.process());
+        } else if (change instanceof Change.Join join) {
+            out.writeByte(3);
+            writeMembership(out, join.membership());
+        } else if (change instanceof Change.Leave leave) {
+            out.writeByte(4);
+            out.writeString(leave.group());
+            writeRef(out, leave.process());
+        }
+        writeReason(out, change.reason());
+    }
+
+    private Change readChange(ObjectDataInput in) throws IOException {
+        byte type = in.readByte();
+        switch (type) {
+            case 1:
+                return new Change.Register(readRegistration(in), readReason(in));
+            case 2:
+                return new Change.Unregister(in.readString(), readRef(in), readReason(in));
+            case 3:
+                return new Change.Join(readMembership(in), readReason(in));
+            case 4:
+                return new Change.Leave(in.readString(), readRef(in), readReason(in));
+            default:
+                throw new IllegalArgumentException("unknown change type " + type);
+        }
+    }
+
+    private void writeRegistration(ObjectDataOutput out, Registration registration) throws IOException {
+        out.writeString(registration.name());
+        writeRef(out, registration.process());
+        out.writeObject(registration.meta());
+        out.writeLong(registration.time());
+    }
+
+    private Registration readRegistration(ObjectDataInput in) throws IOException {
+        return new Registration(in.readString(), readRef(in), in.readObject(), in.readLong());
+    }
+
+    private void writeMembership(ObjectDataOutput out, Membership membership) throws IOException {
+        out.writeString(membership.group());
+        writeRef(out, membership.process());
+        out.writeObject(membership.meta());
+        out.writeLong(membership.time());
+    }
+
+    private Membership readMembership(ObjectDataInput in) throws IOException {
+        return new Membership(in.readString(), readRef(in), in.readObject(), in.readLong());
+    }
+
+    private void writeReason(ObjectDataOutput out, Reason reason) throws IOException {
+        if (reason instanceof Reason.Normal) {
+            out.writeByte(0);
+        } else if (reason instanceof Reason.ConflictResolution) {
+            out.writeByte(1);
+        } else if (reason instanceof Reason.ProcessExited exited) {
+            out.writeByte(2);
+            writeExitReason(out, exited.exit());
+        } else if (reason instanceof Reason.NodeUp up) {
+            out.writeByte(3);
+            writeNode(out, up.node());
+        } else if (reason instanceof Reason.NodeDown down) {
+            out.writeByte(4);
+            writeNode(out, down.node());
+        }
+    }
+
+    private Reason readReason(ObjectDataInput in) throws IOException {
+        byte type = in.readByte();
+        switch (type) {
+            case 0:
+                return Reason.NORMAL;
+            case 1:
+                return Reason.CONFLICT_RESOLUTION;
+            case 2:
+                return new Reason.ProcessExited(readExitReason(in));
+            case 3:
+                return new Reason.NodeUp(readNode(in));
+            case 4:
+                return new Reason.NodeDown(readNode(in));
+            default:
+                throw new IllegalArgumentException("unknown reason type " + type);
+        }
+    }
+
+    private void writeExitReason(ObjectDataOutput out, ExitReason reason) throws IOException {
+        if (reason instanceof ExitReason.Normal) {
+            out.writeByte(0);
+        } else if (reason instanceof ExitReason.Shutdown) {
+            out.writeByte(1);
+        } else if (reason instanceof ExitReason.Killed) {
+            out.writeByte(2);
+        } else if (reason instanceof ExitReason.Crashed crashed) {
+            out.writeByte(3);
+            out.writeString(crashed.exceptionType());
+            out.writeString(crashed.message());
+        } else if (reason instanceof ExitReason.ConflictResolved conflict) {
+            out.writeByte(4);
+            out.writeString(conflict.scope());
+            out.writeString(conflict.name());
+        }
+    }
+
+    private ExitReason readExitReason(ObjectDataInput in) throws IOException {
+        byte type = in.readByte();
+        switch (type) {
+            case 0:
+                return ExitReason.NORMAL;
+            case 1:
+                return ExitReason.SHUTDOWN;
+            case 2:
+                return ExitReason.KILLED;
+            case 3:
+                return new ExitReason.Crashed(in.readString(), in.readString());
+            case 4:
+                return new ExitReason.ConflictResolved(in.readString(), in.readString());
+            default:
+                throw new IllegalArgumentException("unknown exit reason type " + type);
+        }
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private void writeOperation(ObjectDataOutput out, Operation operation) throws IOException {
+        if (operation instanceof Operation.Register register) {
+            out.writeByte(1);
+            out.writeString(register.name());
+            writeRef(out, register.process());
+            out.writeObject(register.meta());
+        } else if (operation instanceof Operation.Unregister unregister) {
+            out.writeByte(2);
+            out.writeString(unregister.name());
+            writeRef(out, unregister.process());
+        } else if (operation instanceof Operation.Update update) {
+            out.writeByte(3);
+            out.writeString(update.name());
+            writeRef(out, update.process());
+            out.writeObject(update.update());
+        } else if (operation instanceof Operation.Join join) {
+            out.writeByte(4);
+            out.writeString(join.group());
+            writeRef(out, join.process());
+            out.writeObject(join.meta());
+        } else if (operation instanceof Operation.Leave leave) {
+            out.writeByte(5);
+            out.writeString(leave.group());
+            writeRef(out, leave.process());
+        } else if (operation instanceof Operation.GroupUpdate update) {
+            out.writeByte(6);
+            out.writeString(update.group());
+            writeRef(out, update.process());
+            out.writeObject(update.update());
+        }
+    }
+
+    private Operation readOperation(ObjectDataInput in) throws IOException {
+        byte type = in.readByte();
+        switch (type) {
+            case 1:
+                return new Operation.Register(in.readString(), readRef(in), in.readObject());
+            case 2:
+                return new Operation.Unregister(in.readString(), readRef(in));
+            case 3:
+                return new Operation.Update(in.readString(), readRef(in), (MetadataUpdate) in.readObject());
+            case 4:
+                return new Operation.Join(in.readString(), readRef(in), in.readObject());
+            case 5:
+                return new Operation.Leave(in.readString(), readRef(in));
+            case 6:
+                return new Operation.GroupUpdate(in.readString(), readRef(in), (MetadataUpdate) in.readObject());
+            default:
+                throw new IllegalArgumentException("unknown operation type " + type);
+        }
+    }
+
+    private void writeResult(ObjectDataOutput out, Object result) throws IOException {
+        if (result instanceof RegisterResult register) {
+            out.writeByte(1);
+            out.writeByte(register.ordinal());
+        } else if (result instanceof UnregisterResult unregister) {
+            out.writeByte(2);
+            out.writeByte(unregister.ordinal());
+        } else if (result instanceof UpdateResult update) {
+            out.writeByte(3);
+            out.writeByte(update.status().ordinal());
+            out.writeBoolean(update.registration() != null);
+            if (update.registration() != null) {
+                writeRegistration(out, update.registration());
+            }
+        } else if (result instanceof JoinResult join) {
+            out.writeByte(4);
+            out.writeByte(join.ordinal());
+        } else if (result instanceof LeaveResult leave) {
+            out.writeByte(5);
+            out.writeByte(leave.ordinal());
+        } else if (result instanceof GroupUpdateResult update) {
+            out.writeByte(6);
+            out.writeByte(update.status().ordinal());
+            out.writeBoolean(update.membership() != null);
+            if (update.membership() != null) {
+                writeMembership(out, update.membership());
+            }
+        } else if (result instanceof Failure failure) {
+            out.writeByte(7);
+            out.writeString(failure.exceptionType());
+            out.writeString(failure.message());
+            Object cause = null;
+            if (failure.cause() != null) {
+                try {
+                    serialization.toData(failure.cause());
+                    cause = failure.cause();
+                } catch (RuntimeException notSerializable) {
+                    // the type and message above still reach the caller
+                }
+            }
+            out.writeObject(cause);
+        } else {
+            throw new IllegalArgumentException("not a response value: " + result);
+        }
+    }
+
+    private Object readResult(ObjectDataInput in) throws IOException {
+        byte type = in.readByte();
+        switch (type) {
+            case 1:
+                return RegisterResult.values()[in.readByte()];
+            case 2:
+                return UnregisterResult.values()[in.readByte()];
+            case 3: {
+                UpdateResult.Status status = UpdateResult.Status.values()[in.readByte()];
+                return new UpdateResult(status, in.readBoolean() ? readRegistration(in) : null);
+            }
+            case 4:
+                return JoinResult.values()[in.readByte()];
+            case 5:
+                return LeaveResult.values()[in.readByte()];
+            case 6: {
+                GroupUpdateResult.Status status = GroupUpdateResult.Status.values()[in.readByte()];
+                return new GroupUpdateResult(status, in.readBoolean() ? readMembership(in) : null);
+            }
+            case 7: {
+                String exceptionType = in.readString();
+                String message = in.readString();
+                Throwable cause;
+                try {
+                    cause = in.readObject();
+                } catch (RuntimeException refused) {
+                    cause = null;
+                }
+                return new Failure(exceptionType, message, cause);
+            }
+            default:
+                throw new IllegalArgumentException("unknown result type " + type);
+        }
+    }
+
+    // ---------------------------------------------------------------- identities
+
+    private static void writeNode(ObjectDataOutput out, NodeId node) throws IOException {
+        out.writeString(node.name());
+        out.writeLong(node.incarnation());
+    }
+
+    /** Node ids are interned: a replica of a million entries holds a few node id objects, not a million. */
+    private NodeId readNode(ObjectDataInput in) throws IOException {
+        NodeId node = new NodeId(in.readString(), in.readLong());
+        NodeId known = nodes.putIfAbsent(node, node);
+        return known == null ? node : known;
+    }
+
+    private static void writeRef(ObjectDataOutput out, ProcessRef ref) throws IOException {
+        writeNode(out, ref.node());
+        out.writeLong(ref.id());
+    }
+
+    private ProcessRef readRef(ObjectDataInput in) throws IOException {
+        return new ProcessRef(readNode(in), in.readLong());
+    }
+
+    private static void writeNullableRef(ObjectDataOutput out, @Nullable ProcessRef ref) throws IOException {
+        out.writeBoolean(ref != null);
+        if (ref != null) {
+            writeRef(out, ref);
+        }
+    }
+
+    private @Nullable ProcessRef readNullableRef(ObjectDataInput in) throws IOException {
+        return in.readBoolean() ? readRef(in) : null;
+    }
+}

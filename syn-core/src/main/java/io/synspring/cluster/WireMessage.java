@@ -1,0 +1,63 @@
+package io.synspring.cluster;
+
+import io.synspring.process.ProcessRef;
+import io.synspring.process.ReplyTo;
+import io.synspring.registry.MetadataUpdate;
+import io.synspring.replication.ChangeBatch;
+import io.synspring.replication.OwnerSnapshot;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything one node sends another. All of it travels through the receiver's inbox in send order, so two
+ * nodes see each other's messages in FIFO order, snapshots included. Encoded by {@link WireCodec}.
+ */
+public sealed interface WireMessage {
+
+    /** The sending node. */
+    NodeId from();
+
+    /** Changes of the sender's processes in one scope. */
+    record Deltas(NodeId from, ChangeBatch batch) implements WireMessage {}
+
+    /**
+     * The sender's full state in a scope. {@code nodeUp}: sent because the nodes met (entries appear with
+     * NODE_UP); {@code replyWanted}: the receiver answers with its own snapshot.
+     */
+    record Sync(NodeId from, OwnerSnapshot snapshot, boolean nodeUp, boolean replyWanted) implements WireMessage {}
+
+    /** The sender is leaving the cluster: drop its entries now. */
+    record Leaving(NodeId from) implements WireMessage {}
+
+    /** Asks the owner of a process to perform an operation on it, atomically, and answer. */
+    record Request(NodeId from, String scope, long callId, Operation operation) implements WireMessage {}
+
+    /** The answer to a {@link Request}: a result value or a {@link Failure}. */
+    record Response(NodeId from, String scope, long callId, Object result) implements WireMessage {}
+
+    /** A message for one or more local processes of the receiver (one network message per node). */
+    record Deliver(NodeId from, long[] targets, @Nullable ProcessRef sender, Object message,
+            @Nullable ReplyTo replyTo) implements WireMessage {}
+
+    /** A process's answer to a call. */
+    record Reply(NodeId from, long callId, ProcessRef process, Object reply) implements WireMessage {}
+
+    /** An operation routed to the node that owns {@code process()}. */
+    sealed interface Operation {
+        ProcessRef process();
+
+        record Register(String name, ProcessRef process, @Nullable Object meta) implements Operation {}
+
+        record Unregister(String name, ProcessRef process) implements Operation {}
+
+        record Update(String name, ProcessRef process, MetadataUpdate update) implements Operation {}
+
+        record Join(String group, ProcessRef process, @Nullable Object meta) implements Operation {}
+
+        record Leave(String group, ProcessRef process) implements Operation {}
+
+        record GroupUpdate(String group, ProcessRef process, MetadataUpdate update) implements Operation {}
+    }
+
+    /** An operation that threw on the owner node. */
+    record Failure(String exceptionType, String message, @Nullable Throwable cause) {}
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.synspring.cluster;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,53 @@
+package io.synspring.events;
+
+import io.synspring.cluster.NodeId;
+import io.synspring.process.ExitReason;
+
+/** Why a registry or group entry changed; carried by every {@link SynEvent}. */
+public sealed interface Reason {
+
+    /** An API call (register, unregister, join, leave, update). */
+    Reason NORMAL = new Normal();
+    /** Conflict resolution decided between two processes holding the same name. */
+    Reason CONFLICT_RESOLUTION = new ConflictResolution();
+
+    /** See {@link #NORMAL}. */
+    record Normal() implements Reason {
+        @Override
+        public String toString() {
+            return "NORMAL";
+        }
+    }
+
+    /** See {@link #CONFLICT_RESOLUTION}. */
+    record ConflictResolution() implements Reason {
+        @Override
+        public String toString() {
+            return "CONFLICT_RESOLUTION";
+        }
+    }
+
+    /** The process ended; its entries went with it. */
+    record ProcessExited(ExitReason exit) implements Reason {
+        @Override
+        public String toString() {
+            return exit.toString();
+        }
+    }
+
+    /** Entries received because {@code node} appeared (it joined, or a net split healed). */
+    record NodeUp(NodeId node) implements Reason {
+        @Override
+        public String toString() {
+            return "NODE_UP(" + node + ")";
+        }
+    }
+
+    /** Entries dropped because {@code node} left (shutdown, crash or net split). */
+    record NodeDown(NodeId node) implements Reason {
+        @Override
+        public String toString() {
+            return "NODE_DOWN(" + node + ")";
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.synspring.events;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.synspring.groups;
+
+import org.jspecify.annotations.NullMarked;

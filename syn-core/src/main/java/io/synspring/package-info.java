@@ -1,0 +1,4 @@
+@NullMarked
+package io.synspring;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,256 @@
+package io.synspring.process;
+
+import io.synspring.cluster.NodeId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processes running on this node: spawns them, delivers to their mailboxes and ends them. Engine
+ * internal; applications use {@code NodeRegistry}.
+ */
+public final class ProcessTable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessTable.class);
+    private static final int MESSAGES_PER_TURN = 64;
+    private static final ThreadLocal<@Nullable ProcessRef> CURRENT = new ThreadLocal<>();
+
+    /** Told first when a process exits, before its own exit listeners run. */
+    @FunctionalInterface
+    public interface ExitHook {
+        void processExited(ProcessRef process, ExitReason reason);
+    }
+
+    /** Carries a handler's reply to the caller. */
+    @FunctionalInterface
+    public interface ReplySink {
+        void reply(ReplyTo to, ProcessRef from, Object reply);
+    }
+
+    private final NodeId node;
+    private final Executor executor;
+    private final int maxMailboxSize;
+    private final ExitHook exitHook;
+    private final ReplySink replySink;
+    private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentHashMap<Long, LocalProcess> processes = new ConcurrentHashMap<>();
+
+    public ProcessTable(NodeId node, Executor executor, int maxMailboxSize, ExitHook exitHook,
+            ReplySink replySink) {
+        this.node = node;
+        this.executor = executor;
+        this.maxMailboxSize = maxMailboxSize;
+        this.exitHook = exitHook;
+        this.replySink = replySink;
+    }
+
+    /** The process whose handler is running on the calling thread, if any. */
+    public static Optional<ProcessRef> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
+    public SynProcess spawn(MessageHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        LocalProcess process = new LocalProcess(new ProcessRef(node, ids.incrementAndGet()), handler);
+        processes.put(process.ref.id(), process);
+        return process;
+    }
+
+    public @Nullable SynProcess get(ProcessRef ref) {
+        return ref.node().equals(node) ? processes.get(ref.id()) : null;
+    }
+
+    /** Whether {@code ref} is a live process of this node. */
+    public boolean isAlive(ProcessRef ref) {
+        LocalProcess process = ref.node().equals(node) ? processes.get(ref.id()) : null;
+        return process != null && process.isAlive();
+    }
+
+    public DeliveryResult deliver(long localId, Envelope envelope) {
+        LocalProcess process = processes.get(localId);
+        return process == null ? DeliveryResult.NOT_ALIVE : process.deliver(envelope);
+    }
+
+    public int size() {
+        return processes.size();
+    }
+
+    /** Ends every process with {@code reason}. */
+    public void exitAll(ExitReason reason) {
+        Collection<LocalProcess> all = new ArrayList<>(processes.values());
+        all.forEach(process -> process.exit(reason));
+    }
+
+    private final class LocalProcess implements SynProcess, Runnable {
+
+        final ProcessRef ref;
+        private final MessageHandler handler;
+        private final ConcurrentLinkedQueue<Envelope> mailbox = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger queued = new AtomicInteger();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final List<Consumer<ExitReason>> exitListeners = new ArrayList<>();
+        private volatile @Nullable ExitReason exitReason;
+
+        LocalProcess(ProcessRef ref, MessageHandler handler) {
+            this.ref = ref;
+            this.handler = handler;
+        }
+
+        @Override
+        public ProcessRef ref() {
+            return ref;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return exitReason == null;
+        }
+
+        @Override
+        public Optional<ExitReason> exitReason() {
+            return Optional.ofNullable(exitReason);
+        }
+
+        @Override
+        public void onExit(Consumer<ExitReason> listener) {
+            Objects.requireNonNull(listener, "listener");
+            ExitReason reason;
+            synchronized (this) {
+                reason = exitReason;
+                if (reason == null) {
+                    exitListeners.add(listener);
+                    return;
+                }
+            }
+            executor.execute(() -> notifyListener(listener, reason));
+        }
+
+        @Override
+        public DeliveryResult tell(Object message) {
+            return deliver(Envelope.of(Objects.requireNonNull(message, "message")));
+        }
+
+        DeliveryResult deliver(Envelope envelope) {
+            if (exitReason != null) {
+                return DeliveryResult.NOT_ALIVE;
+            }
+            if (queued.incrementAndGet() > maxMailboxSize) {
+                queued.decrementAndGet();
+                return DeliveryResult.MAILBOX_FULL;
+            }
+            mailbox.add(envelope);
+            if (scheduled.compareAndSet(false, true)) {
+                executor.execute(this);
+            }
+            return DeliveryResult.DELIVERED;
+        }
+
+        @Override
+        public void run() {
+            CURRENT.set(ref);
+            try {
+                for (int i = 0; i < MESSAGES_PER_TURN && exitReason == null; i++) {
+                    Envelope envelope = mailbox.poll();
+                    if (envelope == null) {
+                        break;
+                    }
+                    queued.decrementAndGet();
+                    try {
+                        handler.handle(envelope.message(), new Context(envelope));
+                    } catch (Throwable error) {
+                        log.debug("process {} crashed", ref, error);
+                        exit(ExitReason.Crashed.of(error));
+                    }
+                }
+            } finally {
+                CURRENT.remove();
+                scheduled.set(false);
+            }
+            if (exitReason == null && !mailbox.isEmpty() && scheduled.compareAndSet(false, true)) {
+                executor.execute(this);
+            }
+        }
+
+        @Override
+        public void exit(ExitReason reason) {
+            Objects.requireNonNull(reason, "reason");
+            List<Consumer<ExitReason>> listeners;
+            synchronized (this) {
+                if (exitReason != null) {
+                    return;
+                }
+                exitReason = reason;
+                listeners = List.copyOf(exitListeners);
+                exitListeners.clear();
+            }
+            processes.remove(ref.id(), this);
+            mailbox.clear();
+            executor.execute(() -> {
+                try {
+                    exitHook.processExited(ref, reason);
+                } catch (RuntimeException e) {
+                    log.error("cleaning up after process {} failed", ref, e);
+                }
+                listeners.forEach(listener -> notifyListener(listener, reason));
+            });
+        }
+
+        private void notifyListener(Consumer<ExitReason> listener, ExitReason reason) {
+            try {
+                listener.accept(reason);
+            } catch (RuntimeException e) {
+                log.warn("exit listener of process {} failed", ref, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "SynProcess" + ref;
+        }
+
+        private final class Context implements MessageContext {
+            private final Envelope envelope;
+
+            Context(Envelope envelope) {
+                this.envelope = envelope;
+            }
+
+            @Override
+            public SynProcess self() {
+                return LocalProcess.this;
+            }
+
+            @Override
+            public @Nullable ProcessRef sender() {
+                return envelope.sender();
+            }
+
+            @Override
+            public boolean isCall() {
+                return envelope.replyTo() != null;
+            }
+
+            @Override
+            public boolean reply(Object reply) {
+                ReplyTo to = envelope.replyTo();
+                if (to == null) {
+                    return false;
+                }
+                replySink.reply(to, ref, Objects.requireNonNull(reply, "reply"));
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.synspring.process;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,113 @@
+package io.synspring.registry;
+
+import io.synspring.cluster.Guard;
+import io.synspring.cluster.NodeId;
+import io.synspring.cluster.ScopeEngine;
+import io.synspring.process.Messenger;
+import io.synspring.process.ProcessRef;
+import io.synspring.process.SendResult;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The process registry of one scope: unique names for processes anywhere in the cluster. Reads are local
+ * (this node holds a full replica); writes are made by the node that runs the process and propagate to the
+ * others within milliseconds. Obtain it from {@code NodeRegistry.registry(scope)}.
+ */
+public final class Registry {
+
+    private final ScopeEngine engine;
+    private final Guard guard;
+    private final Messenger messenger;
+
+    public Registry(ScopeEngine engine, Guard guard, Messenger messenger) {
+        this.engine = engine;
+        this.guard = guard;
+        this.messenger = messenger;
+    }
+
+    public String scope() {
+        return engine.scope();
+    }
+
+    /** Registers {@code process} under {@code name} without metadata. */
+    public RegisterResult register(String name, ProcessRef process) {
+        return register(name, process, null);
+    }
+
+    /**
+     * Registers {@code process} under {@code name}. The same process again with other metadata updates it;
+     * with equal metadata it changes nothing. A process on another node is registered by that node.
+     *
+     * @throws IllegalArgumentException for an invalid name, or metadata that cannot cross the wire
+     * @throws io.synspring.NodeUnavailableException if the process's node did not answer
+     */
+    public RegisterResult register(String name, ProcessRef process, @Nullable Object meta) {
+        guard.name(name, "name");
+        Objects.requireNonNull(process, "process");
+        guard.meta(meta);
+        return engine.register(name, process, meta);
+    }
+
+    /** Removes {@code name}, on the node of the process holding it. */
+    public UnregisterResult unregister(String name) {
+        return engine.unregister(guard.name(name, "name"));
+    }
+
+    /**
+     * The process registered under {@code name}, from this node's replica. A local process that has just
+     * exited is not returned, even before its cleanup has run.
+     */
+    public Optional<Registration> lookup(String name) {
+        Registration registration = engine.replica().lookup(guard.name(name, "name"));
+        if (registration == null || !messenger.isAliveOrRemote(registration.process())) {
+            return Optional.empty();
+        }
+        return Optional.of(registration);
+    }
+
+    /**
+     * Replaces the metadata of {@code name} with {@code update}'s result, atomically on the node of the
+     * process. An exception thrown by {@code update} is rethrown here.
+     */
+    public UpdateResult update(String name, MetadataUpdate update) {
+        guard.name(name, "name");
+        Objects.requireNonNull(update, "update");
+        return engine.update(name, update);
+    }
+
+    /** How many names are registered in this scope, cluster-wide. */
+    public int count() {
+        return engine.replica().count();
+    }
+
+    /** How many names are held by processes of {@code node}. */
+    public int count(NodeId node) {
+        return engine.replica().count(Objects.requireNonNull(node, "node"));
+    }
+
+    /** How many names are held by processes of this node. */
+    public int localCount() {
+        return engine.replica().count(engine.self());
+    }
+
+    /** The names {@code process} holds in this scope. */
+    public Set<String> namesOf(ProcessRef process) {
+        return engine.replica().namesOf(Objects.requireNonNull(process, "process"));
+    }
+
+    /**
+     * Sends {@code message} to the process registered under {@code name}, wherever it runs.
+     *
+     * @throws IllegalArgumentException if the message cannot cross the wire to the process's node
+     */
+    public SendResult send(String name, Object message) {
+        Registration registration = engine.replica().lookup(guard.name(name, "name"));
+        if (registration == null) {
+            return SendResult.NO_SUCH_NAME;
+        }
+        return messenger.send(registration.process(), message);
+    }
+}

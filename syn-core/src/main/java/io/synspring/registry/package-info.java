@@ -1,0 +1,4 @@
+@NullMarked
+package io.synspring.registry;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.synspring.replication;
+
+import org.jspecify.annotations.NullMarked;
