@@ -287,8 +287,8 @@ public final class ScopeReplica {
      */
     public boolean receive(OwnerSnapshot snapshot, Reason reason, Sink sink) {
         OwnerStream stream = streams.computeIfAbsent(snapshot.owner(), owner -> new OwnerStream());
-        if (stream.hasBase() && stream.lastSeq > snapshot.seq() && stream.heldBack.isEmpty()) {
-            return false;
+        if (stream.hasBase() && snapshot.seq() < stream.lastSeq) {
+            return false; // older than what is applied already (it was overtaken): applying it would go back in time
         }
         replaceOwner(snapshot, reason, sink);
         stream.lastSeq = snapshot.seq();
