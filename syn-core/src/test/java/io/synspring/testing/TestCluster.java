@@ -1,5 +1,11 @@
 package io.synspring.testing;
 
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.FirewallingNodeContext;
+import com.hazelcast.instance.impl.HazelcastInstanceFactory;
+import com.hazelcast.test.SplitBrainTestSupport;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.cluster.EmbeddedMember;
@@ -8,20 +14,26 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * Real embedded Hazelcast members on loopback for tests: a unique cluster name, free ports, TCP/IP join
- * (never multicast) and fast failure detection. Close it to stop every node still running.
+ * (never multicast) and fast failure detection. Members run Hazelcast's firewalling server (from its test
+ * support) over real sockets, so a test can cut and heal the links between them: a net split.
+ * Close it to stop every node still running.
  */
 public final class TestCluster implements AutoCloseable {
 
     private final String clusterName = "syn-test-" + UUID.randomUUID();
     private final List<Integer> ports = new ArrayList<>();
     private final List<NodeRegistry> nodes = new ArrayList<>();
+    private final Set<List<Integer>> blocked = new HashSet<>();
 
     /** Starts {@code count} nodes named {@code node-1..count} in the given scopes and waits until all see each other. */
     public static TestCluster start(int count, String... scopes) {
@@ -37,8 +49,6 @@ public final class TestCluster implements AutoCloseable {
     public TestCluster(int size) {
         for (int i = 0; i < size; i++) {
             ports.add(freePort());
-        }
-        for (int i = 0; i < size; i++) {
             nodes.add(null);
         }
     }
@@ -47,7 +57,10 @@ public final class TestCluster implements AutoCloseable {
     public NodeRegistry startNode(int index, UnaryOperator<SynSettings.Builder> settings) {
         SynSettings built = settings.apply(SynSettings.builder().nodeName("node-" + (index + 1))
                 .syncRetry(Duration.ofMillis(500)).requestTimeout(Duration.ofSeconds(10))).build();
-        NodeRegistry node = NodeRegistry.create(memberConfig(index).toConfig(), built);
+        HazelcastInstance hazelcast = HazelcastInstanceFactory.newHazelcastInstance(
+                NodeRegistry.configure(memberConfig(index).toConfig(), built), "syn-" + clusterName + "-" + index + "-"
+                        + UUID.randomUUID(), new FirewallingNodeContext());
+        NodeRegistry node = NodeRegistry.start(hazelcast, built);
         nodes.set(index, node);
         return node;
     }
@@ -75,13 +88,56 @@ public final class TestCluster implements AutoCloseable {
 
     /** Stops node {@code index} gracefully. */
     public void shutdown(int index) {
-        nodes.set(index, null).close();
+        NodeRegistry node = nodes.set(index, null);
+        node.close();
+        node.hazelcast().shutdown();
+    }
+
+    /**
+     * Cuts every link between the nodes of {@code side} and all the other running nodes, and waits until
+     * each side sees only itself.
+     */
+    public void split(int... side) {
+        Set<Integer> a = Arrays.stream(side).boxed().collect(Collectors.toSet());
+        List<Integer> b = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) != null && !a.contains(i)) {
+                b.add(i);
+            }
+        }
+        for (int i : a) {
+            for (int j : b) {
+                SplitBrainTestSupport.blockCommunicationBetween(node(i).hazelcast(), node(j).hazelcast());
+                blocked.add(List.of(i, j));
+            }
+        }
+        await("the split into " + a + " and " + b).atMost(Duration.ofSeconds(60)).until(() ->
+                a.stream().allMatch(i -> node(i).nodes().size() == a.size())
+                        && b.stream().allMatch(j -> node(j).nodes().size() == b.size()));
+    }
+
+    /** Cuts the link between two nodes only (a partial split); Hazelcast decides what becomes of it. */
+    public void cut(int i, int j) {
+        SplitBrainTestSupport.blockCommunicationBetween(node(i).hazelcast(), node(j).hazelcast());
+        blocked.add(List.of(i, j));
+    }
+
+    /** Restores every cut link and waits until every running node sees all the others again. */
+    public void heal() {
+        for (List<Integer> pair : blocked) {
+            NodeRegistry a = nodes.get(pair.get(0));
+            NodeRegistry b = nodes.get(pair.get(1));
+            if (a != null && b != null) {
+                SplitBrainTestSupport.unblockCommunicationBetween(a.hazelcast(), b.hazelcast());
+            }
+        }
+        blocked.clear();
+        awaitFullyConnected();
     }
 
     public void awaitFullyConnected() {
         List<NodeRegistry> running = nodes();
-        org.awaitility.Awaitility.await("every node sees " + running.size() + " nodes")
-                .atMost(Duration.ofSeconds(60))
+        await("every node sees " + running.size() + " nodes").atMost(Duration.ofSeconds(60))
                 .until(() -> running.stream().allMatch(node -> node.nodes().size() == running.size()));
     }
 
@@ -90,6 +146,7 @@ public final class TestCluster implements AutoCloseable {
         nodes().forEach(node -> {
             try {
                 node.close();
+                node.hazelcast().getLifecycleService().terminate();
             } catch (RuntimeException ignored) {
                 // best effort
             }
