@@ -119,15 +119,17 @@ public final class ScopeReplica {
         return members == null ? null : members.get(process);
     }
 
+    /** The members of {@code group}, in a new list the caller may change. */
     public List<Membership> members(String group) {
         Map<ProcessRef, Membership> members = groups.get(group);
-        return members == null ? List.of() : new ArrayList<>(members.values());
+        return members == null ? new ArrayList<>() : new ArrayList<>(members.values());
     }
 
+    /** The members of {@code group} on {@code node}, in a new list the caller may change. */
     public List<Membership> members(String group, NodeId node) {
         Map<ProcessRef, Membership> members = groups.get(group);
         if (members == null) {
-            return List.of();
+            return new ArrayList<>();
         }
         List<Membership> result = new ArrayList<>();
         for (Membership membership : members.values()) {
