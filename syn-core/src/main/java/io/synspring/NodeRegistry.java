@@ -328,11 +328,21 @@ public final class NodeRegistry implements AutoCloseable {
             calls.nodeDown(leaving.from());
             engines.values().forEach(each -> each.nodeDown(leaving.from()));
         } else if (message instanceof WireMessage.Deliver deliver) {
+            if (deliver.message() instanceof RejectedValue rejected) {
+                log.warn("dropped a message from {}: {} (add its class's package to the allowed classes)",
+                        deliver.from(), rejected.reason());
+                return;
+            }
             Envelope envelope = new Envelope(deliver.message(), deliver.sender(), deliver.replyTo());
             for (long id : deliver.targets()) {
                 processes.deliver(id, envelope);
             }
         } else if (message instanceof WireMessage.Reply reply) {
+            if (reply.reply() instanceof RejectedValue rejected) {
+                log.warn("dropped a reply from {}: {} (add its class's package to the allowed classes)",
+                        reply.from(), rejected.reason());
+                return;
+            }
             calls.complete(reply.callId(), reply);
         }
         if (target != null) {

@@ -1,6 +1,7 @@
 package io.synspring.cluster;
 
 import io.synspring.NodeUnavailableException;
+import io.synspring.RejectedValue;
 import io.synspring.RemoteOperationException;
 import io.synspring.cluster.WireMessage.Deltas;
 import io.synspring.cluster.WireMessage.Failure;
@@ -350,6 +351,12 @@ public final class ScopeEngine {
                     "node " + self + " does not own " + operation.process(), null);
         }
         try {
+            Object meta = operation instanceof Operation.Register register ? register.meta()
+                    : operation instanceof Operation.Join join ? join.meta() : null;
+            if (meta instanceof RejectedValue rejected) {
+                throw new IllegalArgumentException("the metadata was refused by the owner node " + self + " ("
+                        + rejected.reason() + "): add its class's package to the allowed classes on every node");
+            }
             if (operation instanceof Operation.Register register) {
                 return registerLocal(register.name(), register.process(), register.meta());
             } else if (operation instanceof Operation.Unregister unregister) {

@@ -5,9 +5,11 @@ import com.hazelcast.internal.nio.BufferObjectDataInput;
 import com.hazelcast.internal.nio.BufferObjectDataOutput;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
+import io.synspring.RejectedValue;
 import io.synspring.cluster.WireMessage.Deliver;
 import io.synspring.cluster.WireMessage.Deltas;
 import io.synspring.cluster.WireMessage.Failure;
@@ -133,13 +135,13 @@ public final class WireCodec {
                     writeNode(out, deliver.replyTo().node());
                     out.writeLong(deliver.replyTo().callId());
                 }
-                out.writeObject(deliver.message());
+                writeValue(out, deliver.message());
             } else if (message instanceof Reply reply) {
                 out.writeByte(REPLY);
                 writeNode(out, reply.from());
                 out.writeLong(reply.callId());
                 writeRef(out, reply.process());
-                out.writeObject(reply.reply());
+                writeValue(out, reply.reply());
             }
             return out.toByteArray();
         } catch (IOException e) {
@@ -174,10 +176,10 @@ public final class WireCodec {
                     long[] targets = in.readLongArray();
                     ProcessRef sender = readNullableRef(in);
                     ReplyTo replyTo = in.readBoolean() ? new ReplyTo(readNode(in), in.readLong()) : null;
-                    return new Deliver(from, targets, sender, in.readObject(), replyTo);
+                    return new Deliver(from, targets, sender, readValue(in), replyTo);
                 }
                 case REPLY:
-                    return new Reply(from, in.readLong(), readRef(in), in.readObject());
+                    return new Reply(from, in.readLong(), readRef(in), readValue(in));
                 default:
                     throw new IllegalArgumentException("unknown message type " + type);
             }
@@ -279,23 +281,23 @@ public final class WireCodec {
     private void writeRegistration(ObjectDataOutput out, Registration registration) throws IOException {
         out.writeString(registration.name());
         writeRef(out, registration.process());
-        out.writeObject(registration.meta());
+        writeValue(out, registration.meta());
         out.writeLong(registration.time());
     }
 
     private Registration readRegistration(ObjectDataInput in) throws IOException {
-        return new Registration(in.readString(), readRef(in), in.readObject(), in.readLong());
+        return new Registration(in.readString(), readRef(in), readValue(in), in.readLong());
     }
 
     private void writeMembership(ObjectDataOutput out, Membership membership) throws IOException {
         out.writeString(membership.group());
         writeRef(out, membership.process());
-        out.writeObject(membership.meta());
+        writeValue(out, membership.meta());
         out.writeLong(membership.time());
     }
 
     private Membership readMembership(ObjectDataInput in) throws IOException {
-        return new Membership(in.readString(), readRef(in), in.readObject(), in.readLong());
+        return new Membership(in.readString(), readRef(in), readValue(in), in.readLong());
     }
 
     private void writeReason(ObjectDataOutput out, Reason reason) throws IOException {
@@ -376,7 +378,7 @@ public final class WireCodec {
             out.writeByte(1);
             out.writeString(register.name());
             writeRef(out, register.process());
-            out.writeObject(register.meta());
+            writeValue(out, register.meta());
         } else if (operation instanceof Operation.Unregister unregister) {
             out.writeByte(2);
             out.writeString(unregister.name());
@@ -385,12 +387,12 @@ public final class WireCodec {
             out.writeByte(3);
             out.writeString(update.name());
             writeRef(out, update.process());
-            out.writeObject(update.update());
+            writeValue(out, update.update());
         } else if (operation instanceof Operation.Join join) {
             out.writeByte(4);
             out.writeString(join.group());
             writeRef(out, join.process());
-            out.writeObject(join.meta());
+            writeValue(out, join.meta());
         } else if (operation instanceof Operation.Leave leave) {
             out.writeByte(5);
             out.writeString(leave.group());
@@ -399,7 +401,7 @@ public final class WireCodec {
             out.writeByte(6);
             out.writeString(update.group());
             writeRef(out, update.process());
-            out.writeObject(update.update());
+            writeValue(out, update.update());
         }
     }
 
@@ -407,17 +409,17 @@ public final class WireCodec {
         byte type = in.readByte();
         switch (type) {
             case 1:
-                return new Operation.Register(in.readString(), readRef(in), in.readObject());
+                return new Operation.Register(in.readString(), readRef(in), readValue(in));
             case 2:
                 return new Operation.Unregister(in.readString(), readRef(in));
             case 3:
-                return new Operation.Update(in.readString(), readRef(in), (MetadataUpdate) in.readObject());
+                return new Operation.Update(in.readString(), readRef(in), readUpdate(in));
             case 4:
-                return new Operation.Join(in.readString(), readRef(in), in.readObject());
+                return new Operation.Join(in.readString(), readRef(in), readValue(in));
             case 5:
                 return new Operation.Leave(in.readString(), readRef(in));
             case 6:
-                return new Operation.GroupUpdate(in.readString(), readRef(in), (MetadataUpdate) in.readObject());
+                return new Operation.GroupUpdate(in.readString(), readRef(in), readUpdate(in));
             default:
                 throw new IllegalArgumentException("unknown operation type " + type);
         }
@@ -463,7 +465,7 @@ public final class WireCodec {
                     // the type and message above still reach the caller
                 }
             }
-            out.writeObject(cause);
+            writeValue(out, cause);
         } else {
             throw new IllegalArgumentException("not a response value: " + result);
         }
@@ -491,17 +493,46 @@ public final class WireCodec {
             case 7: {
                 String exceptionType = in.readString();
                 String message = in.readString();
-                Throwable cause;
-                try {
-                    cause = in.readObject();
-                } catch (RuntimeException refused) {
-                    cause = null;
-                }
-                return new Failure(exceptionType, message, cause);
+                Object cause = readValue(in);
+                return new Failure(exceptionType, message, cause instanceof Throwable ? (Throwable) cause : null);
             }
             default:
                 throw new IllegalArgumentException("unknown result type " + type);
         }
+    }
+
+    // ---------------------------------------------------------------- user values
+
+    /** A user value, length-prefixed so that one refused value never garbles the rest of the message. */
+    private void writeValue(ObjectDataOutput out, @Nullable Object value) throws IOException {
+        Data data = serialization.toData(value);
+        out.writeByteArray(data == null ? null : data.toByteArray());
+    }
+
+    /** A user value, or a {@link RejectedValue} if this node refuses to instantiate it. */
+    private @Nullable Object readValue(ObjectDataInput in) throws IOException {
+        byte[] bytes = in.readByteArray();
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return serialization.toObject(new HeapData(bytes));
+        } catch (RuntimeException refused) {
+            return new RejectedValue(String.valueOf(refused.getMessage()));
+        }
+    }
+
+    /** An update function; one this node refuses becomes a function that fails with the reason. */
+    private MetadataUpdate readUpdate(ObjectDataInput in) throws IOException {
+        Object value = readValue(in);
+        if (value instanceof MetadataUpdate update) {
+            return update;
+        }
+        String reason = value instanceof RejectedValue rejected ? rejected.reason() : "not a MetadataUpdate: " + value;
+        return (process, meta) -> {
+            throw new IllegalArgumentException("the update function was refused by the owner node (" + reason
+                    + "): add its class's package to the allowed classes on every node");
+        };
     }
 
     // ---------------------------------------------------------------- identities
