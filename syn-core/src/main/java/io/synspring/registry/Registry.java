@@ -9,6 +9,7 @@ import io.synspring.process.SendResult;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -91,6 +92,14 @@ public final class Registry {
     /** How many names are held by processes of this node. */
     public int localCount() {
         return engine.replica().count(engine.self());
+    }
+
+    /**
+     * Every registration of this scope in this node's replica, as a weakly consistent stream (no copy:
+     * page through it with skip/limit for large registries).
+     */
+    public Stream<Registration> registrations() {
+        return engine.replica().registrations().stream().filter(r -> messenger.isAliveOrRemote(r.process()));
     }
 
     /** The names {@code process} holds in this scope. */

@@ -65,6 +65,18 @@ public final class TestCluster implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Starts node {@code index} again on a new port: a restart on another address, which links cut from
+     * the old address do not affect.
+     */
+    public NodeRegistry restartOnNewPort(int index, UnaryOperator<SynSettings.Builder> settings) {
+        if (nodes.get(index) != null) {
+            throw new IllegalStateException("node " + index + " is still running");
+        }
+        ports.set(index, freePort());
+        return startNode(index, settings);
+    }
+
     public EmbeddedMember memberConfig(int index) {
         List<String> members = ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.toList());
         return new EmbeddedMember(clusterName, "127.0.0.1", ports.get(index), members, Duration.ofSeconds(1),
