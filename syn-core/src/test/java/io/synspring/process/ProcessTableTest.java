@@ -160,6 +160,31 @@ class ProcessTableTest {
     }
 
     @Test
+    void aListenerAddedWhileTheExitHookRunsWaitsForIt() throws InterruptedException {
+        CountDownLatch hookStarted = new CountDownLatch(1);
+        CountDownLatch hookMayFinish = new CountDownLatch(1);
+        exitHook = (ref, reason) -> {
+            hookStarted.countDown();
+            try {
+                hookMayFinish.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.add("hook done");
+        };
+        SynProcess process = table.spawn((message, context) -> {});
+        process.exit(ExitReason.KILLED);
+        assertThat(hookStarted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        // the process has exited but its names are not gone yet: the listener must not run before that
+        process.onExit(reason -> log.add("listener " + reason));
+        hookMayFinish.countDown();
+
+        await().atMost(WAIT).until(() -> log.size() == 2);
+        assertThat(log).containsExactly("hook done", "listener KILLED");
+    }
+
+    @Test
     void aThrowingListenerDoesNotStopTheOthers() {
         SynProcess process = table.spawn((message, context) -> {});
         process.onExit(reason -> {
