@@ -551,6 +551,24 @@ class ScopeReplicaTest {
             assertThat(replica.receive(batch(A, 4, unregister("m", A1, Reason.NORMAL)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
         }
+        @Test
+        void aSnapshotOlderThanWhatWasAppliedIsIgnoredAlsoWhileBatchesAreHeldBack() {
+            ScopeReplica replica = observer();
+            replica.receive(batch(A, 1, register("n", A1, "v1", 1), register("n", A1, "v2", 2),
+                    register("m", A1, null, 3)), sink);
+            replica.receive(batch(A, 5, register("five", A1, null, 5)), sink);
+            sink.take();
+
+            replica.receive(snapshot(A, 1, List.of(reg("n", A1, "v1", 1)), List.of()), Reason.NORMAL, sink);
+
+            assertThat(sink.events).isEmpty();
+            assertThat(replica.lookup("n").meta()).isEqualTo("v2");
+            assertThat(replica.lookup("m")).isNotNull();
+            // the missing change 4 still closes the gap
+            assertThat(replica.receive(batch(A, 4, register("four", A1, null, 4)), sink))
+                    .isEqualTo(ScopeReplica.Receipt.APPLIED);
+            assertThat(replica.lookup("five")).isNotNull();
+        }
     }
 
     @Nested
