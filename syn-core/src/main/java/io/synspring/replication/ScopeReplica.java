@@ -287,8 +287,8 @@ public final class ScopeReplica {
      */
     public boolean receive(OwnerSnapshot snapshot, Reason reason, Sink sink) {
         OwnerStream stream = streams.computeIfAbsent(snapshot.owner(), owner -> new OwnerStream());
-        if (stream.hasBase() && stream.lastSeq > snapshot.seq() && stream.heldBack.isEmpty()) {
-            return false;
+        if (stream.hasBase() && stream.lastSeq > snapshot.seq()) {
+            return false; // older than what is applied; it cannot fill a gap after lastSeq either
         }
         replaceOwner(snapshot, reason, sink);
         stream.lastSeq = snapshot.seq();
