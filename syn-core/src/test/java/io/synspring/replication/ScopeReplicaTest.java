@@ -633,6 +633,22 @@ class ScopeReplicaTest {
             assertThat(replica.lookup("n")).isNull();
             assertThat(replica.snapshotOf(A, 0).registrations()).isEmpty();
         }
+
+        @Test
+        void droppingTheOwnerOfAContestedNamesWinnerReportsNodeDownForIt() {
+            ScopeReplica replica = observer();
+            replica.receive(batch(A, 1, register("n", A1, "a", 1)), sink);
+            replica.receive(batch(B, 1, register("n", B1, "b", 2)), sink);
+            sink.take();
+            Reason down = new Reason.NodeDown(B);
+
+            replica.dropOwner(B, down, sink);
+
+            // the remaining claim (not yet given up by its owner) shows again
+            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "a", 1));
+            assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", down),
+                    registered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
+        }
     }
 
     @Nested
@@ -929,6 +945,27 @@ class ScopeReplicaTest {
             assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "a2", 30));
             assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.CONFLICT_RESOLUTION),
                     registered("n", A1, "a2", Reason.CONFLICT_RESOLUTION));
+        }
+
+        @Test
+        void theWinnerLeavingWithItsOwnReasonWhileALoserStillClaims() {
+            ScopeReplica replica = observer();
+            replica.receive(batch(A, 1, register("n", A1, "a", 1)), sink);
+            replica.receive(batch(B, 1, register("n", B1, "b", 2)), sink);
+            replica.receive(batch(C, 1, register("n", C1, "c", 3)), sink);
+            sink.take();
+
+            replica.receive(batch(C, 2, unregister("n", C1, KILLED)), sink);
+
+            assertThat(replica.lookup("n")).isEqualTo(reg("n", B1, "b", 2));
+            assertThat(sink.take()).containsExactly(unregistered("n", C1, "c", KILLED),
+                    registered("n", B1, "b", Reason.CONFLICT_RESOLUTION));
+
+            replica.receive(batch(B, 2, unregister("n", B1, Reason.NORMAL)), sink);
+
+            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "a", 1));
+            assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.NORMAL),
+                    registered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
         }
 
         @Test
