@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,11 @@ class ProcessTableTest {
         pool = Executors.newFixedThreadPool(4);
         table = new ProcessTable(NODE, pool, 1000, (process, reason) -> exitHook.processExited(process, reason),
                 (to, from, reply) -> log.add("reply " + to.callId() + " from " + from + ": " + reply));
+    }
+
+    /** Waits for a condition, checking it often (handlers run in microseconds). */
+    static ConditionFactory waiting() {
+        return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
     }
 
     @AfterEach
@@ -61,7 +67,7 @@ class ProcessTableTest {
             assertThat(process.tell(i)).isEqualTo(DeliveryResult.DELIVERED);
         }
 
-        await().atMost(WAIT).until(() -> handled.size() == 500);
+        waiting().until(() -> handled.size() == 500);
         assertThat(handled).isEqualTo(IntStream.range(0, 500).boxed().collect(Collectors.toList()));
         assertThat(maxInside).hasValue(1);
         assertThat(process.isAlive()).isTrue();
@@ -91,7 +97,7 @@ class ProcessTableTest {
             sender.join(WAIT.toMillis());
         }
 
-        await().atMost(WAIT).until(() -> handled.size() == 600);
+        waiting().until(() -> handled.size() == 600);
         assertThat(maxInside).hasValue(1);
         for (int s = 0; s < 3; s++) {
             String prefix = "s" + s + ":";
@@ -122,7 +128,7 @@ class ProcessTableTest {
         release.countDown();
 
         ExitReason expected = new ExitReason.Crashed(IllegalArgumentException.class.getName(), "bad input");
-        await().atMost(WAIT).until(() -> seen.get() != null);
+        waiting().until(() -> seen.get() != null);
         assertThat(seen.get()).isEqualTo(expected);
         assertThat(process.isAlive()).isFalse();
         assertThat(process.exitReason()).contains(expected);
@@ -142,7 +148,7 @@ class ProcessTableTest {
 
         process.exit(ExitReason.KILLED);
 
-        await().atMost(WAIT).until(() -> log.size() == 3);
+        waiting().until(() -> log.size() == 3);
         assertThat(log).containsExactly("hook " + process.ref() + " KILLED", "listener 1 KILLED",
                 "listener 2 KILLED");
     }
@@ -151,11 +157,11 @@ class ProcessTableTest {
     void aListenerAddedAfterTheExitStillRuns() {
         SynProcess process = table.spawn((message, context) -> {});
         process.stop();
-        await().atMost(WAIT).until(() -> log.size() == 1);
+        waiting().until(() -> log.size() == 1);
 
         process.onExit(reason -> log.add("late " + reason));
 
-        await().atMost(WAIT).until(() -> log.size() == 2);
+        waiting().until(() -> log.size() == 2);
         assertThat(log).containsExactly("hook " + process.ref() + " NORMAL", "late NORMAL");
     }
 
@@ -180,7 +186,7 @@ class ProcessTableTest {
         process.onExit(reason -> log.add("listener " + reason));
         hookMayFinish.countDown();
 
-        await().atMost(WAIT).until(() -> log.size() == 2);
+        waiting().until(() -> log.size() == 2);
         assertThat(log).containsExactly("hook done", "listener KILLED");
     }
 
@@ -194,7 +200,7 @@ class ProcessTableTest {
 
         process.stop();
 
-        await().atMost(WAIT).until(() -> log.contains("second"));
+        waiting().until(() -> log.contains("second"));
     }
 
     @Test
@@ -206,7 +212,7 @@ class ProcessTableTest {
 
         assertThat(process.exitReason()).contains(ExitReason.KILLED);
         process.onExit(reason -> log.add("listener " + reason));
-        await().atMost(WAIT).until(() -> log.size() == 2);
+        waiting().until(() -> log.size() == 2);
         assertThat(log).containsExactlyInAnyOrder("hook " + process.ref() + " KILLED", "listener KILLED");
     }
 
@@ -224,7 +230,7 @@ class ProcessTableTest {
             handled.add(message);
         });
         process.tell("block");
-        await().atMost(WAIT).until(() -> handling.getCount() == 0);
+        waiting().until(() -> handling.getCount() == 0);
 
         assertThat(process.tell("one")).isEqualTo(DeliveryResult.DELIVERED);
         assertThat(small.deliver(process.ref().id(), Envelope.of("two"))).isEqualTo(DeliveryResult.DELIVERED);
@@ -232,11 +238,11 @@ class ProcessTableTest {
         assertThat(small.deliver(process.ref().id(), Envelope.of("four"))).isEqualTo(DeliveryResult.MAILBOX_FULL);
 
         release.countDown();
-        await().atMost(WAIT).until(() -> handled.size() == 3);
+        waiting().until(() -> handled.size() == 3);
         assertThat(handled).containsExactly("block", "one", "two");
         // room again once the mailbox drained
         assertThat(process.tell("five")).isEqualTo(DeliveryResult.DELIVERED);
-        await().atMost(WAIT).until(() -> handled.contains("five"));
+        waiting().until(() -> handled.contains("five"));
         assertThat(process.isAlive()).isTrue();
     }
 
@@ -253,7 +259,7 @@ class ProcessTableTest {
             assertThat(process.exitReason()).contains(ExitReason.SHUTDOWN);
         });
         assertThat(table.size()).isZero();
-        await().atMost(WAIT).until(() -> log.size() == 3);
+        waiting().until(() -> log.size() == 3);
         assertThat(log).containsExactlyInAnyOrderElementsOf(
                 processes.stream().map(p -> "hook " + p.ref() + " SHUTDOWN").collect(Collectors.toList()));
     }
@@ -270,7 +276,7 @@ class ProcessTableTest {
 
         process.tell("hello");
 
-        await().atMost(WAIT).until(() -> inside.get() != null);
+        waiting().until(() -> inside.get() != null);
         assertThat(inside.get()).contains(process.ref());
         assertThat(self.get()).isSameAs(process);
         assertThat(process.ref()).isNotEqualTo(other.ref());
@@ -289,7 +295,7 @@ class ProcessTableTest {
             process.tell("hello");
             single.execute(() -> afterwards.set(ProcessTable.current()));
 
-            await().atMost(WAIT).until(() -> afterwards.get() != null);
+            waiting().until(() -> afterwards.get() != null);
             assertThat(afterwards.get()).isEmpty();
         } finally {
             single.shutdownNow();
@@ -308,7 +314,7 @@ class ProcessTableTest {
         table.deliver(process.ref().id(), new Envelope("ping", caller, new ReplyTo(caller.node(), 42)));
         process.tell("plain");
 
-        await().atMost(WAIT).until(() -> seen.size() == 2);
+        waiting().until(() -> seen.size() == 2);
         assertThat(seen).containsExactly("ping call=true sender=" + caller + " replied=true",
                 "plain call=false sender=null replied=false");
         assertThat(log).containsExactly("reply 42 from " + process.ref() + ": re:ping");
