@@ -383,6 +383,9 @@ public final class NodeRegistry implements AutoCloseable {
                 return toSendResult(processes.deliver(process.id(), new Envelope(message, sender, null)));
             }
             guard.message(message);
+            if (!cluster.isVisible(process.node())) {
+                return SendResult.NOT_ALIVE; // its node left, or it belongs to an earlier incarnation of a node
+            }
             cluster.send(process.node(), codec.encode(
                     new WireMessage.Deliver(self, new long[] {process.id()}, sender, message, null)));
             return SendResult.SENT;

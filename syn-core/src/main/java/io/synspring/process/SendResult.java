@@ -6,7 +6,7 @@ public enum SendResult {
     SENT,
     /** No process is registered under the name. */
     NO_SUCH_NAME,
-    /** The (local) process has exited. */
+    /** The process has exited (a local one), or its node is gone (a remote one). */
     NOT_ALIVE,
     /** The (local) process's mailbox is full: it is not keeping up. */
     MAILBOX_FULL
