@@ -349,17 +349,22 @@ public final class ScopeReplica {
         }
     }
 
+    /** Removes the owner's claims the snapshot lacks first, so they never contest the ones it brings. */
     private void replaceOwner(OwnerSnapshot snapshot, Reason reason, Sink sink) {
         Set<String> kept = new HashSet<>();
         for (Registration registration : snapshot.registrations()) {
             if (registration.node().equals(snapshot.owner())) {
                 kept.add(registration.name() + '\u0000' + registration.process().id());
-                putClaim(registration, reason, sink);
             }
         }
         for (Registration held : claimsOf(snapshot.owner())) {
             if (!kept.contains(held.name() + '\u0000' + held.process().id())) {
                 removeClaim(held.name(), held.process(), reason, sink);
+            }
+        }
+        for (Registration registration : snapshot.registrations()) {
+            if (registration.node().equals(snapshot.owner())) {
+                putClaim(registration, reason, sink);
             }
         }
         Set<String> keptMemberships = new HashSet<>();

@@ -499,6 +499,25 @@ class ScopeReplicaTest {
         }
 
         @Test
+        void aSnapshotMovingANameBetweenTheOwnersProcessesIsNoConflict() {
+            List<String> resolved = new ArrayList<>();
+            ScopeReplica replica = observer((scope, name, first, second) -> {
+                resolved.add(name);
+                return ConflictOutcome.keep(first.process());
+            });
+            replica.receive(batch(A, 1, register("n", A1, "a1", 1)), sink);
+            sink.take();
+
+            // A1 gave the name up and A2 took it (seq 2 and 3), received as a resync
+            replica.receive(snapshot(A, 3, List.of(reg("n", A2, "a2", 2)), List.of()), Reason.NORMAL, sink);
+
+            assertThat(replica.lookup("n")).isEqualTo(reg("n", A2, "a2", 2));
+            assertThat(resolved).isEmpty();
+            assertThat(sink.take()).containsExactly(unregistered("n", A1, "a1", Reason.NORMAL),
+                    registered("n", A2, "a2", Reason.NORMAL));
+        }
+
+        @Test
         void aSnapshotIgnoresEntriesOfOtherOwners() {
             ScopeReplica replica = observer();
 
