@@ -144,6 +144,7 @@ public final class NodeRegistry implements AutoCloseable {
     private static NodeRegistry start(HazelcastInstance hazelcast, boolean owned, SynSettings settings) {
         NodeRegistry node = new NodeRegistry(hazelcast, owned, settings);
         node.cluster.start();
+        node.engines.values().forEach(ScopeEngine::startBeacons);
         for (Member member : hazelcast.getCluster().getMembers()) {
             String id = member.getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
             if (id != null && !member.localMember()) {
@@ -240,10 +241,17 @@ public final class NodeRegistry implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        processes.exitAll(ExitReason.SHUTDOWN);
-        byte[] leaving = codec.encode(new WireMessage.Leaving(self));
-        cluster.peers().keySet().stream().filter(node -> !node.equals(self))
-                .forEach(node -> cluster.send(node, leaving));
+        // Processes go first, so the others see their names leave with SHUTDOWN; then each scope says goodbye
+        // through its outbox, after those removals (per-pair FIFO), so nothing the others hold is left over.
+        try {
+            processes.exitAll(ExitReason.SHUTDOWN).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Syn node {}: processes did not all finish exiting; leaving anyway", self, e);
+        }
+        engines.values().forEach(ScopeEngine::leave);
+        engines.values().forEach(engine -> engine.awaitFlushed(java.time.Duration.ofSeconds(5)));
         cluster.stop();
         if (ownsHazelcast) {
             hazelcast.shutdown();
@@ -320,13 +328,15 @@ public final class NodeRegistry implements AutoCloseable {
             target = engine.apply(deltas.batch().scope());
         } else if (message instanceof WireMessage.Sync sync) {
             target = engine.apply(sync.snapshot().scope());
+        } else if (message instanceof WireMessage.Beacon beacon) {
+            target = engine.apply(beacon.scope());
         } else if (message instanceof WireMessage.Request request) {
             target = engine.apply(request.scope());
         } else if (message instanceof WireMessage.Response response) {
             target = engine.apply(response.scope());
         } else if (message instanceof WireMessage.Leaving leaving) {
             calls.nodeDown(leaving.from());
-            engines.values().forEach(each -> each.nodeDown(leaving.from()));
+            target = engine.apply(leaving.scope());
         } else if (message instanceof WireMessage.Deliver deliver) {
             if (deliver.message() instanceof RejectedValue rejected) {
                 log.warn("dropped a message from {}: {} (add its class's package to the allowed classes)",

@@ -297,10 +297,33 @@ public final class ScopeEngine {
     public void hello(NodeId node) {
         locked(() -> {
             peers.add(node);
-            sendSnapshot(node, true, true);
+            sendSnapshot(node, true);
             return null;
         });
         scheduleSyncCheck(node);
+    }
+
+    /** This node is leaving: tells every peer, after everything queued before. */
+    public void leave() {
+        locked(() -> {
+            for (NodeId peer : peers) {
+                enqueueDirect(peer, new WireMessage.Leaving(self, scope));
+            }
+            return null;
+        });
+    }
+
+    /** Waits until everything queued so far has been handed to the transport. */
+    public void awaitFlushed(Duration timeout) {
+        java.util.concurrent.CompletableFuture<Void> flushed = new java.util.concurrent.CompletableFuture<>();
+        flusher.execute(() -> flushed.complete(null));
+        try {
+            flushed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("scope {}: the outbox was not flushed within {}", scope, timeout);
+        }
     }
 
     /** A node left (or was cut off): drop its entries everywhere on this node, with NODE_DOWN. */
@@ -333,10 +356,20 @@ public final class ScopeEngine {
             }
         } else if (message instanceof Sync sync) {
             peers.add(from);
-            Reason reason = sync.nodeUp() ? new Reason.NodeUp(from) : Reason.NORMAL;
+            // entries of a node this replica did not follow yet appear because the nodes met: NODE_UP;
+            // otherwise the snapshot repairs a gap
+            Reason reason = replica.follows(from) ? Reason.NORMAL : new Reason.NodeUp(from);
             replica.receive(sync.snapshot(), reason, sink);
             if (sync.replyWanted()) {
-                sendSnapshot(from, sync.nodeUp(), false);
+                sendSnapshot(from, false);
+            }
+        } else if (message instanceof WireMessage.Leaving) {
+            peers.remove(from);
+            replica.dropOwner(from, new Reason.NodeDown(from), sink);
+        } else if (message instanceof WireMessage.Beacon beacon) {
+            replica.announced(from, beacon.seq());
+            if (replica.needsSnapshot(from)) {
+                scheduleSyncCheck(from);
             }
         } else if (message instanceof Request request) {
             enqueueDirect(from, new Response(self, scope, request.callId(), perform(request.operation())));
@@ -378,8 +411,22 @@ public final class ScopeEngine {
 
     // ---------------------------------------------------------------- sync
 
-    private void sendSnapshot(NodeId to, boolean nodeUp, boolean replyWanted) {
-        enqueueDirect(to, new Sync(self, replica.snapshotOf(self, seq), nodeUp, replyWanted));
+    /**
+     * Starts announcing this node's latest change number to the scope's peers every {@code syncRetry}, in
+     * order with its changes, so a peer that lost the last batches notices and resynchronizes.
+     */
+    public void startBeacons() {
+        long period = context.syncRetry().toMillis();
+        context.scheduler().scheduleAtFixedRate(() -> inbound.execute(() -> locked(() -> {
+            for (NodeId peer : peers) {
+                enqueueDirect(peer, new WireMessage.Beacon(self, scope, seq));
+            }
+            return null;
+        })), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendSnapshot(NodeId to, boolean replyWanted) {
+        enqueueDirect(to, new Sync(self, replica.snapshotOf(self, seq), replyWanted));
     }
 
     /**
@@ -395,7 +442,7 @@ public final class ScopeEngine {
                 syncChecks.remove(node);
                 if (peers.contains(node) && replica.needsSnapshot(node) && context.cluster().isVisible(node)) {
                     log.debug("scope {}: not in sync with {}, asking for its snapshot", scope, node);
-                    sendSnapshot(node, !replica.followedOwners().contains(node), true);
+                    sendSnapshot(node, true);
                     scheduleSyncCheck(node);
                 }
                 return null;
@@ -430,8 +477,10 @@ public final class ScopeEngine {
         Loss loss;
         while ((loss = losses.poll()) != null) {
             Registration claim = loss.claim();
-            if (replica.claim(claim.name(), claim.process()) == null) {
-                continue;
+            Registration visible = replica.lookup(claim.name());
+            if (replica.claim(claim.name(), claim.process()) == null
+                    || visible != null && visible.process().equals(claim.process())) {
+                continue; // gone already, or winning again by now (the other claim went away meanwhile)
             }
             commit(new Change.Unregister(claim.name(), claim.process(), Reason.CONFLICT_RESOLUTION));
             if (loss.stop()) {

@@ -56,6 +56,7 @@ public final class WireCodec {
     private static final byte RESPONSE = 5;
     private static final byte DELIVER = 6;
     private static final byte REPLY = 7;
+    private static final byte BEACON = 8;
 
     private final InternalSerializationService serialization;
     private final ConcurrentHashMap<NodeId, NodeId> nodes = new ConcurrentHashMap<>();
@@ -107,12 +108,17 @@ public final class WireCodec {
             } else if (message instanceof Sync sync) {
                 out.writeByte(SYNC);
                 writeNode(out, sync.from());
-                out.writeBoolean(sync.nodeUp());
                 out.writeBoolean(sync.replyWanted());
                 writeSnapshot(out, sync.snapshot());
+            } else if (message instanceof WireMessage.Beacon beacon) {
+                out.writeByte(BEACON);
+                writeNode(out, beacon.from());
+                out.writeString(beacon.scope());
+                out.writeLong(beacon.seq());
             } else if (message instanceof Leaving leaving) {
                 out.writeByte(LEAVING);
                 writeNode(out, leaving.from());
+                out.writeString(leaving.scope());
             } else if (message instanceof Request request) {
                 out.writeByte(REQUEST);
                 writeNode(out, request.from());
@@ -162,12 +168,13 @@ public final class WireCodec {
                 case DELTAS:
                     return new Deltas(from, readBatch(in));
                 case SYNC: {
-                    boolean nodeUp = in.readBoolean();
                     boolean replyWanted = in.readBoolean();
-                    return new Sync(from, readSnapshot(in), nodeUp, replyWanted);
+                    return new Sync(from, readSnapshot(in), replyWanted);
                 }
                 case LEAVING:
-                    return new Leaving(from);
+                    return new Leaving(from, in.readString());
+                case BEACON:
+                    return new WireMessage.Beacon(from, in.readString(), in.readLong());
                 case REQUEST:
                     return new Request(from, in.readString(), in.readLong(), readOperation(in));
                 case RESPONSE:

@@ -20,13 +20,16 @@ public sealed interface WireMessage {
     record Deltas(NodeId from, ChangeBatch batch) implements WireMessage {}
 
     /**
-     * The sender's full state in a scope. {@code nodeUp}: sent because the nodes met (entries appear with
-     * NODE_UP); {@code replyWanted}: the receiver answers with its own snapshot.
+     * The sender's full state in a scope, sent when nodes meet or a receiver lost track;
+     * {@code replyWanted}: the receiver answers with its own snapshot.
      */
-    record Sync(NodeId from, OwnerSnapshot snapshot, boolean nodeUp, boolean replyWanted) implements WireMessage {}
+    record Sync(NodeId from, OwnerSnapshot snapshot, boolean replyWanted) implements WireMessage {}
 
-    /** The sender is leaving the cluster: drop its entries now. */
-    record Leaving(NodeId from) implements WireMessage {}
+    /** The sender's latest change number in a scope, sent periodically so lost trailing changes are noticed. */
+    record Beacon(NodeId from, String scope, long seq) implements WireMessage {}
+
+    /** The sender is leaving the scope (it is shutting down): drop its entries of that scope now. */
+    record Leaving(NodeId from, String scope) implements WireMessage {}
 
     /** Asks the owner of a process to perform an operation on it, atomically, and answer. */
     record Request(NodeId from, String scope, long callId, Operation operation) implements WireMessage {}

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -87,10 +88,15 @@ public final class ProcessTable {
         return processes.size();
     }
 
-    /** Ends every process with {@code reason}. */
-    public void exitAll(ExitReason reason) {
+    /**
+     * Ends every process with {@code reason}.
+     *
+     * @return completes once every one of them is cleaned up and its exit listeners have run
+     */
+    public CompletableFuture<Void> exitAll(ExitReason reason) {
         Collection<LocalProcess> all = new ArrayList<>(processes.values());
         all.forEach(process -> process.exit(reason));
+        return CompletableFuture.allOf(all.stream().map(process -> process.exited).toArray(CompletableFuture[]::new));
     }
 
     private final class LocalProcess implements SynProcess, Runnable {
@@ -102,6 +108,8 @@ public final class ProcessTable {
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final List<Consumer<ExitReason>> exitListeners = new ArrayList<>();
         private volatile @Nullable ExitReason exitReason;
+        /** Completes once the exit hook and the exit listeners have run. */
+        final CompletableFuture<Void> exited = new CompletableFuture<>();
         /** The exit hook has run: listeners added from now on run at once. Guarded by this. */
         private boolean cleanedUp;
 
@@ -209,6 +217,7 @@ public final class ProcessTable {
                     exitListeners.clear();
                 }
                 listeners.forEach(listener -> notifyListener(listener, reason));
+                exited.complete(null);
             });
         }
 

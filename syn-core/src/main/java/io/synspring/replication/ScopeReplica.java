@@ -266,6 +266,7 @@ public final class ScopeReplica {
     /** Applies a batch from a remote owner, in sequence; see {@link Receipt}. */
     public Receipt receive(ChangeBatch batch, Sink sink) {
         OwnerStream stream = streams.computeIfAbsent(batch.owner(), owner -> new OwnerStream());
+        stream.knownSeq = Math.max(stream.knownSeq, batch.lastSeq());
         if (!stream.hasBase()) {
             return Receipt.NO_BASE;
         }
@@ -294,6 +295,7 @@ public final class ScopeReplica {
         }
         replaceOwner(snapshot, reason, sink);
         stream.lastSeq = snapshot.seq();
+        stream.knownSeq = Math.max(stream.knownSeq, snapshot.seq());
         stream.heldBack.headMap(snapshot.seq(), true).clear();
         drainHeldBack(stream, sink);
         return true;
@@ -302,7 +304,16 @@ public final class ScopeReplica {
     /** Whether changes of {@code owner} are held back behind a gap, or none were ever based on a snapshot. */
     public boolean needsSnapshot(NodeId owner) {
         OwnerStream stream = streams.get(owner);
-        return stream == null || !stream.hasBase() || !stream.heldBack.isEmpty();
+        return stream == null || !stream.hasBase() || !stream.heldBack.isEmpty() || stream.lastSeq < stream.knownSeq;
+    }
+
+    /**
+     * {@code owner} says it has reached change {@code seq}: a receiver that lost the owner's last batches
+     * learns it is behind even when no later batch comes to reveal the gap.
+     */
+    public void announced(NodeId owner, long seq) {
+        OwnerStream stream = streams.computeIfAbsent(owner, id -> new OwnerStream());
+        stream.knownSeq = Math.max(stream.knownSeq, seq);
     }
 
     /** Drops everything {@code owner}'s processes hold, with {@code reason}, and forgets its sequence. */
@@ -316,9 +327,16 @@ public final class ScopeReplica {
         }
     }
 
-    /** The remote owners this replica follows. */
+    /** The remote owners this replica follows: it holds a snapshot of each, kept up by their changes. */
     public Set<NodeId> followedOwners() {
-        return Set.copyOf(streams.keySet());
+        return streams.entrySet().stream().filter(entry -> entry.getValue().hasBase()).map(Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** Whether this replica holds a snapshot of {@code owner} (it met the owner since it last appeared). */
+    public boolean follows(NodeId owner) {
+        OwnerStream stream = streams.get(owner);
+        return stream != null && stream.hasBase();
     }
 
     private void applyFrom(ChangeBatch batch, OwnerStream stream, Sink sink) {
@@ -567,6 +585,8 @@ public final class ScopeReplica {
     /** How far one remote owner's changes have been applied. */
     private static final class OwnerStream {
         long lastSeq = -1;
+        /** The highest sequence number the owner is known to have reached (from batches and beacons). */
+        long knownSeq = -1;
         final TreeMap<Long, ChangeBatch> heldBack = new TreeMap<>();
 
         boolean hasBase() {

@@ -69,6 +69,7 @@ class GroupsNodeUpDownTest {
             assertThat(cluster.node(1).groups().join("g", b.ref())).isEqualTo(JoinResult.OK);
             assertThat(cluster.node(2).groups().join("g", d.ref())).isEqualTo(JoinResult.OK);
             assertThat(cluster.node(2).groups().join("only-on-3", d.ref())).isEqualTo(JoinResult.OK);
+            await().until(() -> cluster.node(0).groups().memberCount("g") == 2);
             logs.forEach(EventLog::clear);
 
             cluster.heal();
@@ -80,7 +81,7 @@ class GroupsNodeUpDownTest {
                         .containsExactlyInAnyOrder(a.ref(), b.ref(), c.ref(), d.ref());
             }
             // the nodes that were apart see the isolated node's members arrive with NODE_UP, and vice versa
-            await().until(() -> logs.get(0).of(Joined.class).size() == 3);
+            await().untilAsserted(() -> assertThat(logs.get(0).of(Joined.class)).hasSize(3));
             assertThat(logs.get(0).of(Joined.class)).allSatisfy(joined ->
                     assertThat(joined.reason()).isEqualTo(new Reason.NodeUp(isolated)));
             await().until(() -> logs.get(2).of(Joined.class).size() == 2);
