@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code syn} actuator endpoint, when the actuator is present and the endpoint is available (exposed, e.g.
@@ -18,12 +19,17 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
         "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
 @ConditionalOnBean(NodeRegistry.class)
-@ConditionalOnAvailableEndpoint(SynEndpoint.class)
 public final class SynEndpointAutoConfiguration {
 
-    @Bean
-    @ConditionalOnMissingBean
-    SynEndpoint synEndpoint(NodeRegistry syn) {
-        return new SynEndpoint(syn);
+    /** Nested so that its condition is only read once the actuator is known to be present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(SynEndpoint.class)
+    static class AvailableEndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        SynEndpoint synEndpoint(NodeRegistry syn) {
+            return new SynEndpoint(syn);
+        }
     }
 }
