@@ -100,7 +100,11 @@ public class SynEndpoint {
                 return syn.registry(scope).lookup(name).map(SynEndpoint::lookup).orElse(null);
             }
             if ("groups".equals(kind)) {
-                List<Membership> members = syn.groups(scope).members(name);
+                Groups groups = syn.groups(scope);
+                if (groups.memberCount(name) == 0) {
+                    return null;
+                }
+                List<Membership> members = groups.members(name);
                 if (members.isEmpty()) {
                     return null;
                 }
