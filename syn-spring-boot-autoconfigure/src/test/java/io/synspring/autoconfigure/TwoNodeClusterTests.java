@@ -12,6 +12,8 @@ import io.synspring.autoconfigure.events.SynEventsAutoConfiguration;
 import io.synspring.autoconfigure.events.SynJoinedEvent;
 import io.synspring.autoconfigure.events.SynRegisteredEvent;
 import io.synspring.autoconfigure.events.SynUnregisteredEvent;
+import io.synspring.autoconfigure.health.SynHealthContributorAutoConfiguration;
+import io.synspring.autoconfigure.health.SynHealthIndicator;
 import io.synspring.autoconfigure.metrics.SynMetricsAutoConfiguration;
 import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
@@ -23,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -42,6 +46,7 @@ class TwoNodeClusterTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SynAutoConfiguration.class, SynEventsAutoConfiguration.class,
                     SynMetricsAutoConfiguration.class, SynDiscoveryAutoConfiguration.class,
+                    SynHealthContributorAutoConfiguration.class,
                     MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
                     SimpleMetricsExportAutoConfiguration.class))
             .withBean(Recorder.class);
@@ -105,6 +110,13 @@ class TwoNodeClusterTests {
                                     assertThat(metersB.get("syn.sync.duration").timer().count()).isGreaterThan(0);
                                     assertThat(metersB.get("syn.nodes").gauge().value()).isEqualTo(2.0);
                                 });
+
+                                // health: UP on both once in sync, with the cluster's size
+                                for (ConfigurableApplicationContext context : List.of(contextA, contextB)) {
+                                    Health health = context.getBean(SynHealthIndicator.class).health();
+                                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                                    assertThat(health.getDetails()).containsEntry("clusterSize", 2);
+                                }
 
                                 // the Syn DiscoveryClient lists both nodes with their counts
                                 SynDiscoveryClient discovery = contextA.getBean(SynDiscoveryClient.class);
