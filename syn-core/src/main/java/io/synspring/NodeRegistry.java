@@ -167,6 +167,16 @@ public final class NodeRegistry implements AutoCloseable {
         return nodes;
     }
 
+    /**
+     * The visible nodes, sharing a scope with this one, whose entries this node does not fully hold yet (their
+     * snapshot has not arrived, or their changes are held back behind a gap). Empty once in sync.
+     */
+    public Set<NodeId> unsyncedNodes() {
+        Set<NodeId> unsynced = new TreeSet<>();
+        engines.values().forEach(engine -> unsynced.addAll(engine.unsyncedPeers()));
+        return unsynced;
+    }
+
     /** The scopes this node takes part in. */
     public Set<String> scopes() {
         return settings.scopes();

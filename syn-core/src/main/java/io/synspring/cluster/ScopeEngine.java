@@ -128,6 +128,22 @@ public final class ScopeEngine {
         return Set.copyOf(peers);
     }
 
+    /**
+     * The peers whose entries this node does not fully hold yet: no snapshot of theirs received, or changes
+     * held back behind a gap. Empty once this scope is in sync with every node it sees.
+     */
+    public Set<NodeId> unsyncedPeers() {
+        return locked(() -> {
+            Set<NodeId> unsynced = new java.util.TreeSet<>();
+            for (NodeId peer : peers) {
+                if (replica.needsSnapshot(peer)) {
+                    unsynced.add(peer);
+                }
+            }
+            return unsynced;
+        });
+    }
+
     // ---------------------------------------------------------------- registry operations
 
     public RegisterResult register(String name, ProcessRef process, @Nullable Object meta) {

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -131,6 +132,14 @@ public final class Groups {
 
     public Set<String> groupNames() {
         return replica().groupNames();
+    }
+
+    /**
+     * The names of the groups with at least one member, as a weakly consistent stream over the live data (no
+     * copy): for listings and paging, in no particular order.
+     */
+    public Stream<String> groupNameStream() {
+        return replica().groupNameStream();
     }
 
     public Set<String> groupNames(NodeId node) {

@@ -164,6 +164,11 @@ public final class ScopeReplica {
         return Set.copyOf(groups.keySet());
     }
 
+    /** The group names, weakly consistent, without a copy. */
+    public java.util.stream.Stream<String> groupNameStream() {
+        return groups.keySet().stream();
+    }
+
     public Set<String> groupNames(NodeId node) {
         Map<String, AtomicInteger> perGroup = membersPerNode.get(node);
         return perGroup == null ? Set.of() : Set.copyOf(perGroup.keySet());

@@ -1,0 +1,132 @@
+package io.synspring.autoconfigure;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.synspring.NodeRegistry;
+import io.synspring.SynSettings;
+import io.synspring.cluster.EmbeddedMember;
+import io.synspring.cluster.HazelcastCluster;
+import io.synspring.registry.ConflictResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Syn node: a {@link NodeRegistry} bean, started with the context and closed with it (a graceful leave:
+ * the other nodes drop this node's entries at once).
+ *
+ * <p>It runs on the application's {@link HazelcastInstance} when there is one: Boot's Hazelcast
+ * auto-configuration (Syn prepares the configuration through a {@link HazelcastConfigCustomizer}), an instance
+ * built from a {@link Config} bean (prepared by a post-processor), or a user bean prepared with
+ * {@link NodeRegistry#configure}. Otherwise it starts an embedded member from {@code syn.cluster.*}; with
+ * no configuration at all, one standalone node on loopback that joins nothing (never multicast).
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
+        beforeName = "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration")
+@ConditionalOnClass({ NodeRegistry.class, HazelcastInstance.class })
+@EnableConfigurationProperties(SynProperties.class)
+public final class SynAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SynAutoConfiguration.class);
+
+    /** The node's settings from {@code syn.*}, with the application's {@link ConflictResolver} bean if any. */
+    @Bean
+    @ConditionalOnMissingBean
+    SynSettings synSettings(SynProperties properties, ObjectProvider<ConflictResolver> resolver) {
+        return SynSettingsFactory.settings(properties, resolver.getIfUnique());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    NodeRegistry nodeRegistry(HazelcastInstance hazelcast, SynSettings settings) {
+        String node;
+        try {
+            node = hazelcast.getCluster().getLocalMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+        } catch (UnsupportedOperationException client) {
+            throw new IllegalStateException("Syn needs a Hazelcast member, but the application's HazelcastInstance "
+                    + "is a client: remove the Hazelcast client configuration, or let Syn start its embedded member "
+                    + "(syn.cluster.*)", client);
+        }
+        if (node == null) {
+            throw new IllegalStateException("The application's HazelcastInstance was not prepared for Syn (its member "
+                    + "has no '" + HazelcastCluster.NODE_ATTRIBUTE + "' attribute). Define a com.hazelcast.config.Config "
+                    + "bean instead of the instance (Syn prepares it and Boot's Hazelcast auto-configuration starts it), "
+                    + "or call NodeRegistry.configure(config, synSettings) with the SynSettings bean before creating "
+                    + "the instance.");
+        }
+        return NodeRegistry.start(hazelcast, settings);
+    }
+
+    /** Prepares any Hazelcast {@link Config} bean for Syn before an instance is created from it. */
+    @Bean
+    static BeanPostProcessor synHazelcastConfigPostProcessor(ObjectProvider<SynSettings> settings) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof Config config) {
+                    NodeRegistry.configure(config, settings.getObject());
+                }
+                return bean;
+            }
+        };
+    }
+
+    /** Syn on the member created by Boot's Hazelcast auto-configuration (from hazelcast.yaml, ...). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer")
+    static class BootHazelcastConfiguration {
+
+        @Bean
+        HazelcastConfigCustomizer synHazelcastConfigCustomizer(SynSettings settings) {
+            return config -> NodeRegistry.configure(config, settings);
+        }
+    }
+
+    /** The embedded member, when the application has no HazelcastInstance of its own. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(HazelcastInstance.class)
+    static class EmbeddedMemberConfiguration {
+
+        @Bean(destroyMethod = "shutdown")
+        HazelcastInstance synHazelcastInstance(SynProperties properties, SynSettings settings,
+                ObjectProvider<SynMemberConfigCustomizer> customizers) {
+            SynProperties.Cluster cluster = properties.getCluster();
+            boolean discovery = cluster.getDiscovery() == SynProperties.Discovery.SPRING_CLOUD;
+            EmbeddedMember member = SynSettingsFactory.embeddedMember(cluster,
+                    discovery ? java.util.List.of() : cluster.getMembers());
+            Config config = member.toConfig();
+            // Spring closes the node (a graceful leave) and then the member; Hazelcast's own hook must not race it.
+            config.setProperty("hazelcast.shutdownhook.enabled", "false");
+            JoinConfig join = config.getNetworkConfig().getJoin();
+            if (discovery || cluster.getMembers().isEmpty()) {
+                join.getTcpIpConfig().setEnabled(false);
+            }
+            customizers.orderedStream().forEach(customizer -> customizer.customize(config));
+            if (discovery && join.getDiscoveryConfig().getDiscoveryStrategyConfigs().isEmpty()) {
+                throw new InvalidSynPropertyException("syn.cluster.discovery", "spring-cloud",
+                        "it needs Spring Cloud Commons on the classpath and discovery enabled "
+                                + "(spring.cloud.discovery.enabled)",
+                        "Add a Spring Cloud discovery client (e.g. spring-cloud-commons with "
+                                + "spring.cloud.discovery.client.simple.instances), or set syn.cluster.discovery=static "
+                                + "with syn.cluster.members.");
+            }
+            NodeRegistry.configure(config, settings);
+            HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
+            log.info("Syn started an embedded Hazelcast member {} in cluster '{}' ({})",
+                    instance.getCluster().getLocalMember().getAddress(), member.clusterName(),
+                    discovery ? "peers from the DiscoveryClient"
+                            : cluster.getMembers().isEmpty() ? "standalone" : "members " + cluster.getMembers());
+            return instance;
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package io.synspring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the Syn node, under {@code syn.*}. Every property has a default: with none set, the
+ * application runs one standalone node, bound to loopback, that joins nothing.
+ */
+@ConfigurationProperties("syn")
+public class SynProperties {
+
+    /**
+     * Stable name of this node, shown wherever a node is named (an incarnation is added at each start).
+     * Default: host name and process id.
+     */
+    private @Nullable String nodeName;
+
+    /** Scopes this node takes part in, besides "default" which every node is in. */
+    private List<String> scopes = new ArrayList<>();
+
+    /** Whether only a process itself may register, join, leave or update itself. */
+    private boolean strictMode;
+
+    /** Default time a group multi-call waits for replies. */
+    private Duration multiCallTimeout = Duration.ofSeconds(5);
+
+    /** How long an operation routed to the node of a remote process waits for its answer. */
+    private Duration requestTimeout = Duration.ofSeconds(5);
+
+    /** How long a node waits for missing changes or a snapshot before asking the owner again. */
+    private Duration syncRetry = Duration.ofSeconds(1);
+
+    /**
+     * Threads running process handlers and the engine's work. Default: the number of processors, at least 2.
+     */
+    private @Nullable Integer workerThreads;
+
+    private final Limits limits = new Limits();
+
+    private final Serialization serialization = new Serialization();
+
+    private final Cluster cluster = new Cluster();
+
+    private final Events events = new Events();
+
+    private final Metrics metrics = new Metrics();
+
+    private final DiscoveryClient discoveryClient = new DiscoveryClient();
+
+    public @Nullable String getNodeName() {
+        return nodeName;
+    }
+
+    public void setNodeName(@Nullable String nodeName) {
+        this.nodeName = nodeName;
+    }
+
+    public List<String> getScopes() {
+        return scopes;
+    }
+
+    public void setScopes(List<String> scopes) {
+        this.scopes = scopes;
+    }
+
+    public boolean isStrictMode() {
+        return strictMode;
+    }
+
+    public void setStrictMode(boolean strictMode) {
+        this.strictMode = strictMode;
+    }
+
+    public Duration getMultiCallTimeout() {
+        return multiCallTimeout;
+    }
+
+    public void setMultiCallTimeout(Duration multiCallTimeout) {
+        this.multiCallTimeout = multiCallTimeout;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public Duration getSyncRetry() {
+        return syncRetry;
+    }
+
+    public void setSyncRetry(Duration syncRetry) {
+        this.syncRetry = syncRetry;
+    }
+
+    public @Nullable Integer getWorkerThreads() {
+        return workerThreads;
+    }
+
+    public void setWorkerThreads(@Nullable Integer workerThreads) {
+        this.workerThreads = workerThreads;
+    }
+
+    public Limits getLimits() {
+        return limits;
+    }
+
+    public Serialization getSerialization() {
+        return serialization;
+    }
+
+    public Cluster getCluster() {
+        return cluster;
+    }
+
+    public Events getEvents() {
+        return events;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    public DiscoveryClient getDiscoveryClient() {
+        return discoveryClient;
+    }
+
+    /** Size limits, checked where a call is made (a violation throws there, naming the limit). */
+    public static class Limits {
+
+        /** Longest name or group name accepted, in characters. */
+        private int maxNameLength = 1024;
+
+        /** Largest metadata accepted for a name or a membership, serialized. */
+        private DataSize maxMetadataSize = DataSize.ofKilobytes(64);
+
+        /** Largest message accepted for a process on another node, serialized. */
+        private DataSize maxMessageSize = DataSize.ofMegabytes(8);
+
+        /** Most messages a process may have waiting; a send beyond it is refused (MAILBOX_FULL). */
+        private int maxMailboxSize = 100_000;
+
+        public int getMaxNameLength() {
+            return maxNameLength;
+        }
+
+        public void setMaxNameLength(int maxNameLength) {
+            this.maxNameLength = maxNameLength;
+        }
+
+        public DataSize getMaxMetadataSize() {
+            return maxMetadataSize;
+        }
+
+        public void setMaxMetadataSize(DataSize maxMetadataSize) {
+            this.maxMetadataSize = maxMetadataSize;
+        }
+
+        public DataSize getMaxMessageSize() {
+            return maxMessageSize;
+        }
+
+        public void setMaxMessageSize(DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public int getMaxMailboxSize() {
+            return maxMailboxSize;
+        }
+
+        public void setMaxMailboxSize(int maxMailboxSize) {
+            this.maxMailboxSize = maxMailboxSize;
+        }
+    }
+
+    /** What may cross the network in metadata and messages. */
+    public static class Serialization {
+
+        /**
+         * Class-name prefixes (e.g. "com.example.devices.") allowed to arrive over the network in metadata and
+         * messages, besides java.*, Hazelcast's and Syn's own. Anything else is rejected on arrival.
+         */
+        private List<String> allowedClasses = new ArrayList<>();
+
+        public List<String> getAllowedClasses() {
+            return allowedClasses;
+        }
+
+        public void setAllowedClasses(List<String> allowedClasses) {
+            this.allowedClasses = allowedClasses;
+        }
+    }
+
+    /**
+     * The embedded Hazelcast member Syn starts when the application has no HazelcastInstance of its own.
+     * Ignored when it has one (then its own Hazelcast configuration applies).
+     */
+    public static class Cluster {
+
+        /** Hazelcast cluster name: only members with the same name form a cluster. */
+        private String name = "syn";
+
+        /** Port the member listens on; 0 means the first free port from 5701. */
+        private int port;
+
+        /** Address to bind and to publish to the other members. Default: loopback only. */
+        private String interfaceAddress = "127.0.0.1";
+
+        /**
+         * Members to contact, comma-separated host:port, with syn.cluster.discovery=static. Empty (the
+         * default): a standalone node that joins nothing.
+         */
+        private List<String> members = new ArrayList<>();
+
+        /** How peers are found: static (syn.cluster.members) or spring-cloud (the application's DiscoveryClient). */
+        private Discovery discovery = Discovery.STATIC;
+
+        /**
+         * Service id whose instances are the peers, with syn.cluster.discovery=spring-cloud. An instance's
+         * Hazelcast port is its "syn-port" metadata, else its port. Default: spring.application.name, else "syn".
+         */
+        private @Nullable String discoveryServiceId;
+
+        /** How often members send heartbeats (whole seconds). */
+        private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+        /**
+         * How long a silent member stays in the cluster before it is removed and its entries dropped (whole
+         * seconds; Hazelcast's own default is 60 s).
+         */
+        private Duration failureTimeout = Duration.ofSeconds(10);
+
+        /**
+         * How often a member looks for a split cluster to merge with after a net split (whole seconds;
+         * Hazelcast's own default is 5 minutes for the first run, then 3 minutes).
+         */
+        private Duration mergeInterval = Duration.ofSeconds(10);
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        /** The {@code syn.cluster.interface} property ({@code interface} is a Java keyword). */
+        public String getInterface() {
+            return interfaceAddress;
+        }
+
+        public void setInterface(String interfaceAddress) {
+            this.interfaceAddress = interfaceAddress;
+        }
+
+        public List<String> getMembers() {
+            return members;
+        }
+
+        public void setMembers(List<String> members) {
+            this.members = members;
+        }
+
+        public Discovery getDiscovery() {
+            return discovery;
+        }
+
+        public void setDiscovery(Discovery discovery) {
+            this.discovery = discovery;
+        }
+
+        public @Nullable String getDiscoveryServiceId() {
+            return discoveryServiceId;
+        }
+
+        public void setDiscoveryServiceId(@Nullable String discoveryServiceId) {
+            this.discoveryServiceId = discoveryServiceId;
+        }
+
+        public Duration getHeartbeatInterval() {
+            return heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public Duration getFailureTimeout() {
+            return failureTimeout;
+        }
+
+        public void setFailureTimeout(Duration failureTimeout) {
+            this.failureTimeout = failureTimeout;
+        }
+
+        public Duration getMergeInterval() {
+            return mergeInterval;
+        }
+
+        public void setMergeInterval(Duration mergeInterval) {
+            this.mergeInterval = mergeInterval;
+        }
+    }
+
+    /** How the embedded member finds its peers. */
+    public enum Discovery {
+        /** The fixed list in syn.cluster.members. */
+        STATIC,
+        /** The instances of syn.cluster.discovery-service-id in the application's Spring Cloud DiscoveryClient. */
+        SPRING_CLOUD
+    }
+
+    /** Publication of registry and group events as Spring application events. */
+    public static class Events {
+
+        /** Whether every registry and group event is published as a Spring ApplicationEvent. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Micrometer meters under syn.*. */
+    public static class Metrics {
+
+        /** Whether Syn's meters are registered (when Micrometer is present). */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** The Spring Cloud DiscoveryClient whose instances are the Syn nodes. */
+    public static class DiscoveryClient {
+
+        /** Whether the Syn nodes are offered as a DiscoveryClient (when Spring Cloud Commons is present). */
+        private boolean enabled = true;
+
+        /** Service id under which the Syn nodes are listed. */
+        private String serviceId = "syn";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getServiceId() {
+            return serviceId;
+        }
+
+        public void setServiceId(String serviceId) {
+            this.serviceId = serviceId;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.synspring.autoconfigure;
+
+import io.synspring.SynSettings;
+import io.synspring.cluster.EmbeddedMember;
+import io.synspring.registry.ConflictResolver;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Turns {@link SynProperties} into the engine's {@link SynSettings} and the embedded member's configuration,
+ * checking every value first so that a mistake fails startup with the property's name and the fix.
+ */
+public final class SynSettingsFactory {
+
+    private SynSettingsFactory() {}
+
+    /** The node's settings; {@code resolver} replaces the default conflict resolution when not null. */
+    public static SynSettings settings(SynProperties properties, @Nullable ConflictResolver resolver) {
+        SynSettings.Builder builder = SynSettings.builder();
+        String nodeName = properties.getNodeName();
+        if (nodeName != null) {
+            if (nodeName.isBlank() || nodeName.contains("#") || nodeName.contains(",")) {
+                throw new InvalidSynPropertyException("syn.node-name", nodeName,
+                        "a node name must be non-blank and contain neither '#' nor ','",
+                        "Set syn.node-name to a plain name such as 'gateway-1', or remove it to use the host name.");
+            }
+            builder.nodeName(nodeName.trim());
+        }
+        for (String scope : properties.getScopes()) {
+            if (scope == null || scope.isBlank() || scope.contains(",")) {
+                throw new InvalidSynPropertyException("syn.scopes", properties.getScopes(),
+                        "every scope must be a non-blank name",
+                        "List scope names separated by commas, e.g. syn.scopes=devices,users.");
+            }
+        }
+        builder.scopes(properties.getScopes().stream().map(String::trim)
+                .collect(java.util.stream.Collectors.toSet()));
+        builder.strictMode(properties.isStrictMode());
+        builder.multiCallTimeout(positive("syn.multi-call-timeout", properties.getMultiCallTimeout()));
+        builder.requestTimeout(positive("syn.request-timeout", properties.getRequestTimeout()));
+        builder.syncRetry(positive("syn.sync-retry", properties.getSyncRetry()));
+        Integer workers = properties.getWorkerThreads();
+        if (workers != null) {
+            builder.workerThreads(positive("syn.worker-threads", workers));
+        }
+        SynProperties.Limits limits = properties.getLimits();
+        builder.maxNameLength(positive("syn.limits.max-name-length", limits.getMaxNameLength()));
+        builder.maxMetadataBytes(bytes("syn.limits.max-metadata-size", limits.getMaxMetadataSize()));
+        builder.maxMessageBytes(bytes("syn.limits.max-message-size", limits.getMaxMessageSize()));
+        builder.maxMailboxSize(positive("syn.limits.max-mailbox-size", limits.getMaxMailboxSize()));
+        List<String> allowed = properties.getSerialization().getAllowedClasses();
+        for (String prefix : allowed) {
+            if (prefix == null || prefix.isBlank()) {
+                throw new InvalidSynPropertyException("syn.serialization.allowed-classes", allowed,
+                        "an empty prefix would allow every class to be deserialized from the network",
+                        "List package prefixes of your own classes, e.g. syn.serialization.allowed-classes="
+                                + "com.example.devices.");
+            }
+        }
+        builder.allowedClassPrefixes(allowed.stream().map(String::trim).toList());
+        if (resolver != null) {
+            builder.conflictResolver(resolver);
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSynPropertyException("syn.*", null, e.getMessage(), "Correct the syn.* properties.");
+        }
+    }
+
+    /** The embedded member from {@code syn.cluster.*}; {@code members} are the peers to contact. */
+    public static EmbeddedMember embeddedMember(SynProperties.Cluster cluster, List<String> members) {
+        if (cluster.getName() == null || cluster.getName().isBlank()) {
+            throw new InvalidSynPropertyException("syn.cluster.name", cluster.getName(),
+                    "the cluster name must not be blank", "Set syn.cluster.name to the name all nodes share.");
+        }
+        if (cluster.getPort() < 0 || cluster.getPort() > 65535) {
+            throw new InvalidSynPropertyException("syn.cluster.port", cluster.getPort(),
+                    "a port is between 1 and 65535 (0: the first free port from 5701)",
+                    "Set syn.cluster.port to a free port, e.g. 5701, or to 0.");
+        }
+        if (cluster.getInterface() == null || cluster.getInterface().isBlank()) {
+            throw new InvalidSynPropertyException("syn.cluster.interface", cluster.getInterface(),
+                    "the member needs an address to bind", "Set syn.cluster.interface, e.g. 127.0.0.1 or 10.0.0.5.");
+        }
+        for (String member : cluster.getMembers()) {
+            checkMember(member, cluster.getMembers());
+        }
+        Duration heartbeat = seconds("syn.cluster.heartbeat-interval", cluster.getHeartbeatInterval());
+        Duration failure = seconds("syn.cluster.failure-timeout", cluster.getFailureTimeout());
+        Duration merge = seconds("syn.cluster.merge-interval", cluster.getMergeInterval());
+        if (failure.compareTo(heartbeat) <= 0) {
+            throw new InvalidSynPropertyException("syn.cluster.failure-timeout", failure,
+                    "the failure timeout must be longer than the heartbeat interval (" + heartbeat + ")",
+                    "Set syn.cluster.failure-timeout to several heartbeat intervals, e.g. 10s.");
+        }
+        return new EmbeddedMember(cluster.getName().trim(), cluster.getInterface().trim(), cluster.getPort(),
+                members, heartbeat, failure, merge);
+    }
+
+    private static void checkMember(String member, List<String> all) {
+        String trimmed = member == null ? "" : member.trim();
+        int colon = trimmed.lastIndexOf(':');
+        boolean valid = !trimmed.isEmpty() && colon != 0;
+        if (valid && colon > 0) {
+            try {
+                int port = Integer.parseInt(trimmed.substring(colon + 1));
+                valid = port > 0 && port <= 65535;
+            } catch (NumberFormatException e) {
+                valid = false;
+            }
+        }
+        if (!valid) {
+            throw new InvalidSynPropertyException("syn.cluster.members", String.join(",", all),
+                    "'" + member + "' is not a host:port address",
+                    "List the other members as host:port separated by commas, e.g. "
+                            + "syn.cluster.members=10.0.0.5:5701,10.0.0.6:5701.");
+        }
+    }
+
+    private static Duration positive(String property, @Nullable Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidSynPropertyException(property, value, "it must be a positive duration",
+                    "Set " + property + " to a positive duration such as 5s or 500ms.");
+        }
+        return value;
+    }
+
+    private static Duration seconds(String property, @Nullable Duration value) {
+        if (value == null || value.toSeconds() < 1) {
+            throw new InvalidSynPropertyException(property, value,
+                    "Hazelcast counts this in whole seconds, so it must be at least 1s",
+                    "Set " + property + " to a whole number of seconds, e.g. 1s or 10s.");
+        }
+        return value;
+    }
+
+    private static int positive(String property, int value) {
+        if (value <= 0) {
+            throw new InvalidSynPropertyException(property, value, "it must be a positive number",
+                    "Set " + property + " to a number greater than 0, or remove it to use the default.");
+        }
+        return value;
+    }
+
+    private static int bytes(String property, @Nullable DataSize value) {
+        if (value == null || value.toBytes() <= 0 || value.toBytes() > Integer.MAX_VALUE) {
+            throw new InvalidSynPropertyException(property, value, "it must be a positive size below 2GB",
+                    "Set " + property + " to a size such as 64KB or 8MB.");
+        }
+        return (int) value.toBytes();
+    }
+}

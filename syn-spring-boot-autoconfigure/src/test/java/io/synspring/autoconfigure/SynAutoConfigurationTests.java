@@ -1,0 +1,255 @@
+package io.synspring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.synspring.NodeRegistry;
+import io.synspring.SynSettings;
+import io.synspring.cluster.EmbeddedMember;
+import io.synspring.cluster.HazelcastCluster;
+import io.synspring.process.SynProcess;
+import io.synspring.registry.ConflictOutcome;
+import io.synspring.registry.ConflictResolver;
+import io.synspring.registry.RegisterResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The core auto-configuration: which Hazelcast member the node runs on, properties, user beans. */
+class SynAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SynAutoConfiguration.class));
+
+    @Test
+    void withNoConfigurationAtAllOneStandaloneLoopbackNodeStarts() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(NodeRegistry.class).hasBean("synHazelcastInstance");
+            NodeRegistry syn = context.getBean(NodeRegistry.class);
+            assertThat(syn.nodes()).containsExactly(syn.node());
+            assertThat(syn.scopes()).containsExactly("default");
+            Config config = syn.hazelcast().getConfig();
+            assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+            assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
+            assertThat(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled()).isFalse();
+            assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getHost()).isEqualTo("127.0.0.1");
+            assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
+
+            SynProcess process = syn.spawn((message, ctx) -> { });
+            assertThat(syn.registry().register("device-1", process.ref())).isEqualTo(RegisterResult.OK);
+            assertThat(syn.registry().lookup("device-1")).isPresent();
+        });
+    }
+
+    @Test
+    void propertiesAreBoundIntoTheSettingsAndTheEmbeddedMember() {
+        String cluster = TestClusters.uniqueName();
+        int port = TestClusters.freePort();
+        runner.withPropertyValues("syn.node-name=gateway-1", "syn.scopes=devices,users", "syn.strict-mode=true",
+                "syn.multi-call-timeout=2s", "syn.request-timeout=3s", "syn.sync-retry=250ms", "syn.worker-threads=3",
+                "syn.limits.max-name-length=64", "syn.limits.max-metadata-size=2KB", "syn.limits.max-message-size=1MB",
+                "syn.limits.max-mailbox-size=500", "syn.serialization.allowed-classes=com.example.devices.",
+                "syn.cluster.name=" + cluster, "syn.cluster.port=" + port, "syn.cluster.interface=127.0.0.1",
+                "syn.cluster.heartbeat-interval=2s", "syn.cluster.failure-timeout=7s", "syn.cluster.merge-interval=9s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    SynSettings settings = context.getBean(SynSettings.class);
+                    assertThat(settings.nodeName()).isEqualTo("gateway-1");
+                    assertThat(settings.scopes()).containsExactlyInAnyOrder("default", "devices", "users");
+                    assertThat(settings.strictMode()).isTrue();
+                    assertThat(settings.multiCallTimeout()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(settings.syncRetry()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(settings.workerThreads()).isEqualTo(3);
+                    assertThat(settings.maxNameLength()).isEqualTo(64);
+                    assertThat(settings.maxMetadataBytes()).isEqualTo(2048);
+                    assertThat(settings.maxMessageBytes()).isEqualTo(1024 * 1024);
+                    assertThat(settings.maxMailboxSize()).isEqualTo(500);
+                    assertThat(settings.allowedClassPrefixes()).containsExactly("com.example.devices.");
+
+                    NodeRegistry syn = context.getBean(NodeRegistry.class);
+                    assertThat(syn.node().name()).isEqualTo("gateway-1");
+                    assertThat(syn.scopes()).containsExactlyInAnyOrder("default", "devices", "users");
+                    HazelcastInstance hazelcast = context.getBean(HazelcastInstance.class);
+                    assertThat(syn.hazelcast()).isSameAs(hazelcast);
+                    Config config = hazelcast.getConfig();
+                    assertThat(config.getClusterName()).isEqualTo(cluster);
+                    assertThat(hazelcast.getCluster().getLocalMember().getAddress().getPort()).isEqualTo(port);
+                    assertThat(config.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("2");
+                    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("7");
+                    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("9");
+                    assertThat(config.getSerializationConfig().getJavaSerializationFilterConfig().getWhitelist()
+                            .getPrefixes()).contains("com.example.devices.");
+                    // the guard names the property to raise
+                    SynProcess process = syn.spawn((message, ctx) -> { });
+                    assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                            () -> syn.registry().register("x".repeat(65), process.ref())))
+                            .isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("syn.limits.max-name-length");
+                });
+    }
+
+    @Test
+    void staticMembersFormACluster() {
+        String cluster = TestClusters.uniqueName();
+        int port1 = TestClusters.freePort();
+        int port2 = TestClusters.freePort();
+        runner.withPropertyValues(TestClusters.node("a", cluster, port1, port2)).run(first -> {
+            runner.withPropertyValues(TestClusters.node("b", cluster, port2, port1)).run(second -> {
+                NodeRegistry a = first.getBean(NodeRegistry.class);
+                NodeRegistry b = second.getBean(NodeRegistry.class);
+                assertThat(a.nodes()).containsExactlyInAnyOrder(a.node(), b.node());
+                assertThat(b.hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+                        .containsExactly("127.0.0.1:" + port1);
+            });
+        });
+    }
+
+    @Test
+    void userSettingsBeanWins() {
+        SynSettings mine = SynSettings.builder().nodeName("mine").scopes("x").build();
+        runner.withPropertyValues(TestClusters.standalone()).withBean(SynSettings.class, () -> mine).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(SynSettings.class)).isSameAs(mine);
+            assertThat(context.getBean(NodeRegistry.class).node().name()).isEqualTo("mine");
+            assertThat(context.getBean(NodeRegistry.class).scopes()).contains("x");
+        });
+    }
+
+    @Test
+    void conflictResolverBeanReplacesTheDefault() {
+        ConflictResolver keepFirst = (scope, name, first, second) -> ConflictOutcome.keep(first.process());
+        runner.withPropertyValues(TestClusters.standalone()).withBean(ConflictResolver.class, () -> keepFirst)
+                .run(context -> assertThat(context.getBean(SynSettings.class).conflictResolver()).isSameAs(keepFirst));
+        runner.withPropertyValues(TestClusters.standalone()).run(context -> assertThat(
+                context.getBean(SynSettings.class).conflictResolver()).isSameAs(ConflictResolver.KEEP_MOST_RECENT));
+    }
+
+    @Test
+    void userHazelcastInstancePreparedWithTheSettingsIsUsed() {
+        int port = TestClusters.freePort();
+        runner.withUserConfiguration(PreparedInstanceConfiguration.class)
+                .withPropertyValues("syn.node-name=on-mine", "test.port=" + port).run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean("synHazelcastInstance");
+                    NodeRegistry syn = context.getBean(NodeRegistry.class);
+                    assertThat(syn.hazelcast()).isSameAs(context.getBean("myHazelcast"));
+                    assertThat(syn.node().name()).isEqualTo("on-mine");
+                });
+    }
+
+    @Test
+    void userHazelcastInstanceNotPreparedFailsWithTheFix() {
+        int port = TestClusters.freePort();
+        runner.withUserConfiguration(UnpreparedInstanceConfiguration.class).withPropertyValues("test.port=" + port)
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("not prepared for Syn")
+                        .hasMessageContaining("NodeRegistry.configure(config, synSettings)"));
+    }
+
+    @Test
+    void hazelcastConfigBeanIsPreparedAndStartedByBootsHazelcastAutoConfiguration() {
+        int port = TestClusters.freePort();
+        runner.withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class))
+                .withUserConfiguration(ConfigBeanConfiguration.class)
+                .withPropertyValues("syn.node-name=from-config-bean", "syn.scopes=devices", "test.port=" + port)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(HazelcastInstance.class)
+                            .doesNotHaveBean("synHazelcastInstance");
+                    NodeRegistry syn = context.getBean(NodeRegistry.class);
+                    assertThat(syn.node().name()).isEqualTo("from-config-bean");
+                    assertThat(syn.hazelcast().getConfig().getClusterName()).startsWith("syn-test-");
+                    assertThat(HazelcastCluster.scopesOf(syn.hazelcast().getCluster().getLocalMember()))
+                            .isEqualTo(Set.of("default", "devices"));
+                });
+    }
+
+    @Test
+    void hazelcastConfigFileIsCustomizedForSyn(@TempDir Path dir) throws IOException {
+        int port = TestClusters.freePort();
+        Path file = dir.resolve("hazelcast.yaml");
+        Files.writeString(file, String.join("\n", "hazelcast:", "  cluster-name: " + TestClusters.uniqueName(),
+                "  network:", "    port:", "      port: " + port, "      auto-increment: false", "    interfaces:",
+                "      enabled: true", "      interfaces:", "        - 127.0.0.1", "    join:", "      multicast:",
+                "        enabled: false", "      auto-detection:", "        enabled: false", ""));
+        runner.withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class))
+                .withPropertyValues("spring.hazelcast.config=" + file.toUri(), "syn.node-name=from-yaml")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(HazelcastInstance.class)
+                            .doesNotHaveBean("synHazelcastInstance");
+                    NodeRegistry syn = context.getBean(NodeRegistry.class);
+                    assertThat(syn.node().name()).isEqualTo("from-yaml");
+                    assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getPort()).isEqualTo(port);
+                });
+    }
+
+    @Test
+    void backsOffWithoutSynOrHazelcastOnTheClasspath() {
+        runner.withClassLoader(new FilteredClassLoader(NodeRegistry.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(NodeRegistry.class)
+                        .doesNotHaveBean(SynProperties.class));
+        runner.withClassLoader(new FilteredClassLoader(HazelcastInstance.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(NodeRegistry.class));
+    }
+
+    @Test
+    void withoutBootsHazelcastModuleTheEmbeddedMemberStillStarts() {
+        runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.hazelcast"))
+                .withPropertyValues(TestClusters.standalone())
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(NodeRegistry.class)
+                        .doesNotHaveBean("synHazelcastConfigCustomizer"));
+    }
+
+    @Test
+    void closingTheContextLeavesTheClusterAndStopsTheEmbeddedMember() {
+        HazelcastInstance[] member = new HazelcastInstance[1];
+        runner.withPropertyValues(TestClusters.standalone())
+                .run(context -> member[0] = context.getBean(HazelcastInstance.class));
+        assertThat(member[0].getLifecycleService().isRunning()).isFalse();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PreparedInstanceConfiguration {
+        @Bean(destroyMethod = "shutdown")
+        HazelcastInstance myHazelcast(SynSettings settings, org.springframework.core.env.Environment env) {
+            Config config = loopback(env);
+            return Hazelcast.newHazelcastInstance(NodeRegistry.configure(config, settings));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UnpreparedInstanceConfiguration {
+        @Bean(destroyMethod = "shutdown")
+        HazelcastInstance myHazelcast(org.springframework.core.env.Environment env) {
+            return Hazelcast.newHazelcastInstance(loopback(env));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ConfigBeanConfiguration {
+        @Bean
+        Config hazelcastConfig(org.springframework.core.env.Environment env) {
+            return loopback(env);
+        }
+    }
+
+    static Config loopback(org.springframework.core.env.Environment env) {
+        int port = Integer.parseInt(env.getRequiredProperty("test.port"));
+        Config config = new EmbeddedMember(TestClusters.uniqueName(), "127.0.0.1", port, List.of(),
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5)).toConfig();
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
+        return config;
+    }
+}

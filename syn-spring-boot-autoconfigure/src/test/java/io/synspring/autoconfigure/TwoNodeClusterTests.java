@@ -1,0 +1,176 @@
+package io.synspring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.synspring.NodeRegistry;
+import io.synspring.autoconfigure.discovery.SynDiscoveryAutoConfiguration;
+import io.synspring.autoconfigure.discovery.SynDiscoveryClient;
+import io.synspring.autoconfigure.events.SynApplicationEvent;
+import io.synspring.autoconfigure.events.SynEventsAutoConfiguration;
+import io.synspring.autoconfigure.events.SynJoinedEvent;
+import io.synspring.autoconfigure.events.SynRegisteredEvent;
+import io.synspring.autoconfigure.events.SynUnregisteredEvent;
+import io.synspring.autoconfigure.health.SynHealthContributorAutoConfiguration;
+import io.synspring.autoconfigure.health.SynHealthIndicator;
+import io.synspring.autoconfigure.metrics.SynMetricsAutoConfiguration;
+import io.synspring.cluster.NodeId;
+import io.synspring.events.Reason;
+import io.synspring.process.ExitReason;
+import io.synspring.process.SynProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Two Spring contexts in one JVM forming a Syn cluster on loopback: {@code @EventListener} beans on each
+ * receive the events of the other's registrations, meters count them, the Syn DiscoveryClient lists both
+ * nodes, and a context that closes leaves at once.
+ */
+class TwoNodeClusterTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SynAutoConfiguration.class, SynEventsAutoConfiguration.class,
+                    SynMetricsAutoConfiguration.class, SynDiscoveryAutoConfiguration.class,
+                    SynHealthContributorAutoConfiguration.class,
+                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class))
+            .withBean(Recorder.class);
+
+    @Test
+    void eachContextReceivesTheOthersEventsAndALeavingNodeIsDroppedAtOnce() {
+        String cluster = TestClusters.uniqueName();
+        int portA = TestClusters.freePort();
+        int portB = TestClusters.freePort();
+        // a failure timeout far above the wait below: only the graceful leave can explain a prompt NODE_DOWN
+        runner.withPropertyValues(TestClusters.node("a", cluster, portA, portB))
+                .withPropertyValues("syn.cluster.failure-timeout=60s").run(contextA -> {
+                    NodeRegistry a = contextA.getBean(NodeRegistry.class);
+                    Recorder recorderA = contextA.getBean(Recorder.class);
+                    NodeId[] nodeB = new NodeId[1];
+                    runner.withPropertyValues(TestClusters.node("b", cluster, portB, portA))
+                            .withPropertyValues("syn.cluster.failure-timeout=60s").run(contextB -> {
+                                NodeRegistry b = contextB.getBean(NodeRegistry.class);
+                                nodeB[0] = b.node();
+                                Recorder recorderB = contextB.getBean(Recorder.class);
+                                await().until(() -> a.nodes().size() == 2 && b.nodes().size() == 2
+                                        && a.unsyncedNodes().isEmpty() && b.unsyncedNodes().isEmpty());
+
+                                SynProcess onA = a.spawn((message, ctx) -> { });
+                                a.registry().register("device-1", onA.ref(), Map.of("fw", "1.2"));
+                                a.groups().join("tenant-7", onA.ref());
+                                SynProcess onB = b.spawn((message, ctx) -> { });
+                                b.registry().register("device-2", onB.ref());
+
+                                await().untilAsserted(() -> {
+                                    assertThat(recorderB.registered).anySatisfy(event -> {
+                                        assertThat(event.getName()).isEqualTo("device-1");
+                                        assertThat(event.getScope()).isEqualTo("default");
+                                        assertThat(event.getNode()).isEqualTo(a.node());
+                                        assertThat(event.getProcess()).isEqualTo(onA.ref());
+                                        assertThat(event.getMeta()).isEqualTo(Map.of("fw", "1.2"));
+                                        assertThat(event.getReason()).isEqualTo(Reason.NORMAL);
+                                    });
+                                    assertThat(recorderB.all).anySatisfy(event -> {
+                                        assertThat(event).isInstanceOf(SynJoinedEvent.class);
+                                        assertThat(((SynJoinedEvent) event).getGroup()).isEqualTo("tenant-7");
+                                    });
+                                    assertThat(recorderA.registered).anySatisfy(event -> {
+                                        assertThat(event.getName()).isEqualTo("device-2");
+                                        assertThat(event.getNode()).isEqualTo(b.node());
+                                    });
+                                });
+
+                                // meters on b count a's changes as well as its own
+                                MeterRegistry metersB = contextB.getBean(MeterRegistry.class);
+                                await().untilAsserted(() -> {
+                                    assertThat(metersB.get("syn.names").tag("scope", "default").gauge().value())
+                                            .isEqualTo(2.0);
+                                    assertThat(metersB.get("syn.groups").tag("scope", "default").gauge().value())
+                                            .isEqualTo(1.0);
+                                    assertThat(metersB.get("syn.registrations").tag("reason", "NORMAL").counter()
+                                            .count()).isEqualTo(2.0);
+                                    assertThat(metersB.get("syn.joins").tag("scope", "default").counter().count())
+                                            .isEqualTo(1.0);
+                                    assertThat(metersB.get("syn.replication.lag").timer().count()).isGreaterThan(0);
+                                    assertThat(metersB.get("syn.sync.duration").timer().count()).isGreaterThan(0);
+                                    assertThat(metersB.get("syn.nodes").gauge().value()).isEqualTo(2.0);
+                                });
+
+                                // health: UP on both once in sync, with the cluster's size
+                                for (ConfigurableApplicationContext context : List.of(contextA, contextB)) {
+                                    Health health = context.getBean(SynHealthIndicator.class).health();
+                                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                                    assertThat(health.getDetails()).containsEntry("clusterSize", 2);
+                                }
+
+                                // the Syn DiscoveryClient lists both nodes with their counts
+                                SynDiscoveryClient discovery = contextA.getBean(SynDiscoveryClient.class);
+                                assertThat(discovery.getServices()).containsExactly("syn");
+                                List<ServiceInstance> instances = discovery.getInstances("syn");
+                                assertThat(instances).extracting(ServiceInstance::getInstanceId)
+                                        .containsExactlyInAnyOrder(a.node().toString(), b.node().toString());
+                                assertThat(instances).allSatisfy(instance -> {
+                                    assertThat(instance.getHost()).isEqualTo("127.0.0.1");
+                                    assertThat(instance.getMetadata()).containsEntry("syn-names.default", "1")
+                                            .containsKeys("syn-node", "syn-scopes", "syn-port");
+                                });
+                                assertThat(instances).anySatisfy(instance -> assertThat(instance.getPort())
+                                        .isEqualTo(portB));
+                            });
+
+                    // b's context closed: its processes exited with SHUTDOWN and it left, so a drops b's entries
+                    // at once (SHUTDOWN, or NODE_DOWN if the leave arrives first) and tells discovery consumers
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                        assertThat(recorderA.all).anySatisfy(event -> {
+                            assertThat(event).isInstanceOf(SynUnregisteredEvent.class);
+                            assertThat(((SynUnregisteredEvent) event).getName()).isEqualTo("device-2");
+                            assertThat(event.getReason()).isIn(new Reason.ProcessExited(ExitReason.SHUTDOWN),
+                                    new Reason.NodeDown(nodeB[0]));
+                        });
+                        assertThat(a.registry().lookup("device-2")).isEmpty();
+                        assertThat(a.nodes()).containsExactly(a.node());
+                        assertThat(recorderA.heartbeats).isNotEmpty();
+                    });
+                    assertThat(contextA.getBean(SynDiscoveryClient.class).getInstances("syn")).hasSize(1);
+                    assertThat(((ConfigurableApplicationContext) contextA.getSourceApplicationContext()).isActive())
+                            .isTrue();
+                });
+    }
+
+    /** A user bean with {@code @EventListener} methods. */
+    static class Recorder {
+        final List<SynApplicationEvent> all = new CopyOnWriteArrayList<>();
+        final List<SynRegisteredEvent> registered = new CopyOnWriteArrayList<>();
+        final List<HeartbeatEvent> heartbeats = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(SynApplicationEvent event) {
+            all.add(event);
+        }
+
+        @EventListener
+        void registered(SynRegisteredEvent event) {
+            registered.add(event);
+        }
+
+        @EventListener
+        void heartbeat(HeartbeatEvent event) {
+            heartbeats.add(event);
+        }
+    }
+}
