@@ -1,21 +1,38 @@
 package io.synspring.registry;
 
-import io.synspring.NodeRegistry;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
+import io.synspring.testing.TestCluster;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /** Records every event one node fires, in the order its listeners got them. */
 final class EventLog implements SynEventListener {
 
     private final List<SynEvent> events = new CopyOnWriteArrayList<>();
+    private final int index;
 
-    static EventLog on(NodeRegistry node) {
-        EventLog log = new EventLog();
-        node.addListener(log);
+    private EventLog(int index) {
+        this.index = index;
+    }
+
+    /** Records the events of node {@code index} of {@code cluster}. */
+    static EventLog on(TestCluster cluster, int index) {
+        EventLog log = new EventLog(index);
+        cluster.node(index).addListener(log);
         return log;
+    }
+
+    /** Records the events of every node of a 3-node cluster. */
+    static List<EventLog> onEveryNode(TestCluster cluster) {
+        return IntStream.range(0, 3).mapToObj(i -> on(cluster, i)).collect(Collectors.toList());
+    }
+
+    /** The index of the node in its test cluster. */
+    int index() {
+        return index;
     }
 
     @Override
@@ -31,6 +48,11 @@ final class EventLog implements SynEventListener {
     /** The events of {@code type} about {@code name}, in order. */
     <T extends SynEvent> List<T> about(String name, Class<T> type) {
         return about(name).stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
+    }
+
+    @Override
+    public String toString() {
+        return "events of node " + (index + 1) + ": " + events;
     }
 
     List<SynEvent> all() {

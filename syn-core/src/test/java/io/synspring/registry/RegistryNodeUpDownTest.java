@@ -1,7 +1,7 @@
 package io.synspring.registry;
 
+import static io.synspring.registry.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.synspring.NodeRegistry;
 import io.synspring.cluster.NodeId;
@@ -9,11 +9,7 @@ import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.process.SynProcess;
 import io.synspring.testing.TestCluster;
-import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,12 +18,10 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryNodeUpDownTest {
 
-    private static final Duration MERGE_TIMEOUT = Duration.ofSeconds(60);
-
     @Test
     void crashedNodesEntriesAreDroppedEverywhereWithNodeDown() {
         try (TestCluster cluster = TestCluster.start(3)) {
-            List<EventLog> logs = logsOf(cluster);
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
             SynProcess survivor = cluster.node(0).spawn((message, ctx) -> {});
             SynProcess doomed1 = cluster.node(2).spawn((message, ctx) -> {});
             SynProcess doomed2 = cluster.node(2).spawn((message, ctx) -> {});
@@ -67,7 +61,7 @@ class RegistryNodeUpDownTest {
     @Test
     void gracefullyStoppedNodesEntriesAreDroppedEverywhereWithNodeDown() {
         try (TestCluster cluster = TestCluster.start(3)) {
-            List<EventLog> logs = logsOf(cluster);
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
             SynProcess leaving = cluster.node(1).spawn((message, ctx) -> {});
             SynProcess staying = cluster.node(2).spawn((message, ctx) -> {});
             cluster.node(1).registry().register("leaves-1", leaving.ref());
@@ -96,13 +90,9 @@ class RegistryNodeUpDownTest {
 
     @Test
     void nodeThatJoinsWithRegisteredProcessesShowsThemEverywhereWithNodeUp() {
-        try (TestCluster cluster = new TestCluster(3)) {
-            // nodes 1 and 2 form a cluster; node 3 forms its own and cannot see them yet
-            cluster.startNode(0, Set.of(0, 1), settings -> settings);
-            cluster.startNode(1, Set.of(0, 1), settings -> settings);
-            cluster.startNode(2, Set.of(2), settings -> settings);
-            await().until(() -> cluster.node(0).nodes().size() == 2 && cluster.node(1).nodes().size() == 2);
-            List<EventLog> logs = logsOf(cluster);
+        // nodes 1 and 2 form a cluster; node 3 forms its own and cannot see them yet
+        try (TestCluster cluster = Splits.startSplit(index -> settings -> settings)) {
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
             NodeRegistry joiner = cluster.node(2);
             SynProcess inMain = cluster.node(0).spawn((message, ctx) -> {});
             SynProcess j1 = joiner.spawn((message, ctx) -> {});
@@ -115,10 +105,9 @@ class RegistryNodeUpDownTest {
             assertThat(joiner.registry().count()).isEqualTo(3);
             assertThat(cluster.node(1).registry().count()).isEqualTo(1);
 
-            cluster.discoverAll(2);
+            Splits.heal(cluster);
 
-            await().atMost(MERGE_TIMEOUT).until(() -> cluster.nodes().stream()
-                    .allMatch(node -> node.nodes().size() == 3 && node.registry().count() == 4));
+            await().until(() -> cluster.nodes().stream().allMatch(node -> node.registry().count() == 4));
             NodeId joinerId = joiner.node();
             NodeId mainId = cluster.node(0).node();
             for (int i : new int[] {0, 1}) {
@@ -147,8 +136,5 @@ class RegistryNodeUpDownTest {
         }
     }
 
-    private static List<EventLog> logsOf(TestCluster cluster) {
-        return IntStream.range(0, 3).mapToObj(i -> EventLog.on(cluster.node(i))).collect(Collectors.toList());
-    }
 
 }

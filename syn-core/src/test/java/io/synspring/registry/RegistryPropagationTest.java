@@ -1,8 +1,8 @@
 package io.synspring.registry;
 
+import static io.synspring.registry.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.synspring.NodeRegistry;
 import io.synspring.cluster.NodeId;
@@ -21,8 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,7 @@ class RegistryPropagationTest {
     @BeforeAll
     static void startCluster() {
         cluster = TestCluster.start(3, "counts");
-        logs = IntStream.range(0, 3).mapToObj(i -> EventLog.on(cluster.node(i))).collect(Collectors.toList());
+        logs = EventLog.onEveryNode(cluster);
     }
 
     @AfterAll
