@@ -132,9 +132,14 @@ public final class TestCluster implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops every node still running. The members are terminated rather than shut down gracefully: a test is
+     * over, and a graceful Hazelcast shutdown of the last members of a cluster can take seconds.
+     */
     public void close() {
         nodes().forEach(node -> {
             try {
+                node.hazelcast().getLifecycleService().terminate();
                 node.close();
             } catch (RuntimeException ignored) {
                 // best effort
