@@ -482,6 +482,14 @@ public final class ScopeEngine {
     }
 
     private Object request(NodeId owner, Operation operation) {
+        HazelcastCluster.Peer peer = context.cluster().peers().get(owner);
+        if (peer != null && !peer.scopes().contains(scope)) {
+            // the owner would ignore the request (it has no such scope) and the caller wait for its timeout
+            throw new IllegalArgumentException(operation.process() + " runs on node " + owner
+                    + ", which is not in scope '" + scope + "' (its scopes are " + peer.scopes() + "): only processes"
+                    + " of the scope's nodes can be registered or join groups in it; add the scope to that node's"
+                    + " scopes (syn.scopes)");
+        }
         Calls.Pending call = context.calls().start(owner);
         context.cluster().send(owner, context.codec().encode(new Request(self, scope, call.id(), operation)));
         Object result;
