@@ -271,7 +271,8 @@ class RegistryErrorsTest {
 
         assertThatThrownBy(() -> registry(0).send("err-send", new NotSerializable()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("the message of type " + NotSerializable.class.getName() + " cannot be serialized");
+                .hasMessageContaining(
+                        "the message of type " + NotSerializable.class.getName() + " cannot be serialized");
         int tooBig = node(0).settings().maxMessageBytes() + 1;
         assertThatThrownBy(() -> registry(2).send("err-send", new byte[tooBig]))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -42,7 +42,7 @@ class StrictModeTest {
         return cluster.node(index).registry();
     }
 
-    /** A process of node {@code index} that runs each {@code Function<SynProcess, Object>} it receives and reports the result. */
+    /** A process of node {@code index} that runs each function it receives and reports the result. */
     private static SynProcess actor(int index, BlockingQueue<Object> results) {
         return cluster.node(index).spawn((message, ctx) -> {
             @SuppressWarnings("unchecked")
