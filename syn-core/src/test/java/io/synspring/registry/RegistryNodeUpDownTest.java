@@ -10,6 +10,8 @@ import io.synspring.events.SynEvent;
 import io.synspring.process.SynProcess;
 import io.synspring.testing.TestCluster;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,6 +86,32 @@ class RegistryNodeUpDownTest {
                     assertThat(log.about(name, SynEvent.Unregistered.class).get(0).reason())
                             .isEqualTo(new Reason.NodeDown(stopped));
                 }
+            }
+        }
+    }
+
+    @Test
+    void gracefullyStoppedNodeWithManyProcessesIsDroppedWithNodeDownOnly() {
+        try (TestCluster cluster = TestCluster.start(3)) {
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
+            int count = 2000;
+            for (int n = 0; n < count; n++) {
+                cluster.node(1).registry().register("many-" + n, cluster.node(1).spawn((message, ctx) -> {}).ref());
+            }
+            NodeId stopped = cluster.node(1).node();
+            await().until(() -> cluster.node(0).registry().count() == count
+                    && cluster.node(2).registry().count() == count);
+
+            cluster.shutdown(1);
+
+            for (int i : new int[] {0, 2}) {
+                EventLog log = logs.get(i);
+                await().until(() -> log.all().stream().filter(SynEvent.Unregistered.class::isInstance).count()
+                        == count);
+                Map<String, Long> reasons = log.all().stream().filter(SynEvent.Unregistered.class::isInstance)
+                        .collect(Collectors.groupingBy(event -> event.reason().toString(), Collectors.counting()));
+                assertThat(reasons).as("removals by reason on node %d", i + 1)
+                        .containsExactly(Map.entry(new Reason.NodeDown(stopped).toString(), (long) count));
             }
         }
     }

@@ -172,6 +172,7 @@ class RegistryPropagationTest {
             assertThat(counts.namesOf(a.ref())).containsExactlyInAnyOrder("c-a1", "c-a3");
         }
         // the scope's events carry the scope
+        await().until(() -> logs.get(2).about("c-b1").size() == 1);
         assertThat(logs.get(2).about("c-b1")).singleElement().extracting(SynEvent::scope).isEqualTo("counts");
     }
 

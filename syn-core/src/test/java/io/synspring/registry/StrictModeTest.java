@@ -82,7 +82,7 @@ class StrictModeTest {
         assertThat(ask(actor, results, self -> registry.register("strict-self-2", self.ref())))
                 .isEqualTo(RegisterResult.OK);
         for (NodeRegistry node : cluster.nodes()) {
-            await().until(() -> node.registry().lookup("strict-self").isPresent());
+            await().until(() -> node.registry().namesOf(actor.ref()).size() == 2);
             assertThat(node.registry().namesOf(actor.ref())).containsExactlyInAnyOrder("strict-self", "strict-self-2");
         }
         // the same meta again, then another meta, from inside
