@@ -240,10 +240,12 @@ public final class NodeRegistry implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        processes.exitAll(ExitReason.SHUTDOWN);
+        // Leaving goes first: the processes' exits below are broadcast too, and a peer must not see them
+        // (as SHUTDOWN process exits) before it drops all of this node's entries with NODE_DOWN.
         byte[] leaving = codec.encode(new WireMessage.Leaving(self));
         cluster.peers().keySet().stream().filter(node -> !node.equals(self))
                 .forEach(node -> cluster.send(node, leaving));
+        processes.exitAll(ExitReason.SHUTDOWN);
         cluster.stop();
         if (ownsHazelcast) {
             hazelcast.shutdown();
