@@ -7,6 +7,7 @@ import io.synspring.NodeRegistry;
 import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
+import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
 import io.synspring.testing.TestCluster;
 import java.util.List;
@@ -57,6 +58,20 @@ class RegistryNodeUpDownTest {
             }
             // the crashed node itself fired no NODE_DOWN about its own entries
             assertThat(logs.get(2).all()).noneMatch(event -> event.reason() instanceof Reason.NodeDown);
+
+            // the node comes back (a new incarnation, without processes): it receives the others' entries,
+            // and nobody sees anything of its previous life (a listener added after start may miss the NODE_UP
+            // events of the first exchange, so they are checked in the merge test below)
+            NodeRegistry restarted = cluster.startNode(2, settings -> settings);
+            cluster.awaitFullyConnected();
+            assertThat(restarted.node()).isNotEqualTo(crashed);
+            await().until(() -> restarted.registry().lookup("stays").isPresent());
+            assertThat(restarted.registry().count()).isEqualTo(1);
+            assertThat(restarted.registry().count(crashed)).isZero();
+            SynProcess reborn = restarted.spawn((message, ctx) -> {});
+            assertThat(restarted.registry().register("gone-1", reborn.ref())).isEqualTo(RegisterResult.OK);
+            await().until(() -> cluster.node(0).registry().lookup("gone-1").map(Registration::process)
+                    .filter(reborn.ref()::equals).isPresent());
         }
     }
 
@@ -161,6 +176,17 @@ class RegistryNodeUpDownTest {
             assertThat(logs.get(2).about("joiner-1")).singleElement().extracting(SynEvent::reason)
                     .isEqualTo(Reason.NORMAL);
             assertThat(j1.isAlive()).isTrue();
+
+            // after the merge, changes and messages flow both ways as usual
+            java.util.Queue<Object> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            SynProcess late = joiner.spawn((message, ctx) -> inbox.add(message));
+            assertThat(joiner.registry().register("after-merge", late.ref())).isEqualTo(RegisterResult.OK);
+            assertThat(cluster.node(1).registry().unregister("main-side")).isEqualTo(UnregisterResult.OK);
+            await().until(() -> cluster.node(0).registry().lookup("after-merge").isPresent()
+                    && cluster.node(1).registry().lookup("after-merge").isPresent()
+                    && joiner.registry().lookup("main-side").isEmpty());
+            assertThat(cluster.node(0).registry().send("after-merge", "hello")).isEqualTo(SendResult.SENT);
+            await().until(() -> inbox.contains("hello"));
         }
     }
 

@@ -325,6 +325,9 @@ class RegistryPropagationTest {
         stopped.stop();
         killed.exit(ExitReason.KILLED);
         crashing.tell("boom");
+        // on its own node, a process that has exited is not returned, even before its cleanup has run
+        assertThat(registry(0).lookup("exit-stopped-1")).isEmpty();
+        assertThat(registry(1).lookup("exit-killed")).isEmpty();
 
         ExitReason crash = new ExitReason.Crashed(IllegalStateException.class.getName(), "handler failed on boom");
         await().until(() -> crashing.exitReason().isPresent());
