@@ -251,17 +251,18 @@ public final class NodeRegistry implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        // Processes go first, so the others see their names leave with SHUTDOWN; then each scope says goodbye
-        // through its outbox, after those removals (per-pair FIFO), so nothing the others hold is left over.
+        // Each scope says goodbye first, through its outbox (after the changes already queued: per-pair
+        // FIFO), so the others drop all of this node's entries at once with NODE_DOWN; the processes' own
+        // exits then stay local (a scope that has left sends nothing more).
+        engines.values().forEach(ScopeEngine::leave);
+        engines.values().forEach(engine -> engine.awaitFlushed(java.time.Duration.ofSeconds(5)));
         try {
             processes.exitAll(ExitReason.SHUTDOWN).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            log.warn("Syn node {}: processes did not all finish exiting; leaving anyway", self, e);
+            log.warn("Syn node {}: processes did not all finish exiting", self, e);
         }
-        engines.values().forEach(ScopeEngine::leave);
-        engines.values().forEach(engine -> engine.awaitFlushed(java.time.Duration.ofSeconds(5)));
         cluster.stop();
         if (ownsHazelcast) {
             hazelcast.shutdown();

@@ -86,6 +86,8 @@ public final class ScopeEngine {
     private long openBatchFirstSeq;
     private boolean flushScheduled;
     private final ArrayDeque<Loss> losses = new ArrayDeque<>();
+    /** This node said goodbye: changes are still applied locally but no longer sent. */
+    private boolean left;
 
     public ScopeEngine(String scope, Context context) {
         this.scope = scope;
@@ -325,6 +327,7 @@ public final class ScopeEngine {
             for (NodeId peer : peers) {
                 enqueueDirect(peer, new WireMessage.Leaving(self, scope));
             }
+            left = true;
             return null;
         });
     }
@@ -434,7 +437,7 @@ public final class ScopeEngine {
     public void startBeacons() {
         long period = context.syncRetry().toMillis();
         context.scheduler().scheduleAtFixedRate(() -> inbound.execute(() -> locked(() -> {
-            for (NodeId peer : peers) {
+            for (NodeId peer : left ? Set.<NodeId>of() : peers) {
                 enqueueDirect(peer, new WireMessage.Beacon(self, scope, seq));
             }
             return null;
@@ -473,6 +476,9 @@ public final class ScopeEngine {
     /** Applies a change of a local process, stamps it and queues it for every peer. Under the lock. */
     private void commit(Change change) {
         replica.applyLocal(change, sink);
+        if (left) {
+            return;
+        }
         seq++;
         if (openBatch == null) {
             openBatch = new ArrayList<>();
@@ -554,6 +560,14 @@ public final class ScopeEngine {
     }
 
     private Object request(NodeId owner, Operation operation) {
+        HazelcastCluster.Peer peer = context.cluster().peers().get(owner);
+        if (peer != null && !peer.scopes().contains(scope)) {
+            // the owner would ignore the request (it has no such scope) and the caller wait for its timeout
+            throw new IllegalArgumentException(operation.process() + " runs on node " + owner
+                    + ", which is not in scope '" + scope + "' (its scopes are " + peer.scopes() + "): only processes"
+                    + " of the scope's nodes can be registered or join groups in it; add the scope to that node's"
+                    + " scopes (syn.scopes)");
+        }
         Calls.Pending call = context.calls().start(owner);
         context.cluster().send(owner, context.codec().encode(new Request(self, scope, call.id(), operation)));
         Object result;

@@ -2,6 +2,7 @@ package io.synspring.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.FirewallingNodeContext;
 import com.hazelcast.instance.impl.HazelcastInstanceFactory;
@@ -15,12 +16,15 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Real embedded Hazelcast members on loopback for tests: a unique cluster name, free ports, TCP/IP join
@@ -55,11 +59,21 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts node {@code index} (named {@code node-(index+1)}), replacing a stopped one in that slot. */
     public NodeRegistry startNode(int index, UnaryOperator<SynSettings.Builder> settings) {
+        return startNode(index, allIndexes(), settings);
+    }
+
+    /**
+     * Starts node {@code index} with a TCP/IP member list holding only the nodes {@code seeds} (and itself):
+     * it joins those of them that run, or forms a cluster of its own, and never looks for the others
+     * until {@link #discoverAll(int)}. This is how a test builds two clusters with the same cluster name that
+     * cannot see each other (a net split from the start).
+     */
+    public NodeRegistry startNode(int index, Collection<Integer> seeds, UnaryOperator<SynSettings.Builder> settings) {
         SynSettings built = settings.apply(SynSettings.builder().nodeName("node-" + (index + 1))
                 .syncRetry(Duration.ofMillis(500)).requestTimeout(Duration.ofSeconds(10))).build();
         HazelcastInstance hazelcast = HazelcastInstanceFactory.newHazelcastInstance(
-                NodeRegistry.configure(memberConfig(index).toConfig(), built), "syn-" + clusterName + "-" + index + "-"
-                        + UUID.randomUUID(), new FirewallingNodeContext());
+                NodeRegistry.configure(memberConfig(index, seeds).toConfig(), built),
+                "syn-" + clusterName + "-" + index + "-" + UUID.randomUUID(), new FirewallingNodeContext());
         NodeRegistry node = NodeRegistry.start(hazelcast, built);
         nodes.set(index, node);
         return node;
@@ -78,9 +92,32 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public EmbeddedMember memberConfig(int index) {
-        List<String> members = ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.toList());
+        return memberConfig(index, allIndexes());
+    }
+
+    /** The member config of node {@code index} whose TCP/IP member list holds {@code seeds} and itself. */
+    public EmbeddedMember memberConfig(int index, Collection<Integer> seeds) {
+        Set<Integer> listed = new TreeSet<>(seeds);
+        listed.add(index);
+        List<String> members = listed.stream().map(this::address).collect(Collectors.toList());
         return new EmbeddedMember(clusterName, "127.0.0.1", ports.get(index), members, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Duration.ofSeconds(3));
+    }
+
+    /**
+     * Adds every node of this test cluster to the TCP/IP member list of running node {@code index}. If it
+     * is the master of a cluster smaller than another one it now finds, Hazelcast's split-brain handler
+     * merges its cluster into that one at its next run (every merge interval, 3 s here): the net split
+     * heals. Hazelcast reads the member list of the running member's configuration at each run.
+     */
+    public void discoverAll(int index) {
+        TcpIpConfig tcpIp = node(index).hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig();
+        for (int other : allIndexes()) {
+            String address = address(other);
+            if (!tcpIp.getMembers().contains(address)) {
+                tcpIp.addMember(address);
+            }
+        }
     }
 
     public NodeRegistry node(int index) {
@@ -153,16 +190,28 @@ public final class TestCluster implements AutoCloseable {
                 .until(() -> running.stream().allMatch(node -> node.nodes().size() == running.size()));
     }
 
+    /**
+     * Stops every node still running. The members are terminated rather than shut down gracefully: a test is
+     * over, and a graceful Hazelcast shutdown of the last members of a cluster can take seconds.
+     */
     @Override
     public void close() {
         nodes().forEach(node -> {
             try {
-                node.close();
                 node.hazelcast().getLifecycleService().terminate();
+                node.close();
             } catch (RuntimeException ignored) {
                 // best effort
             }
         });
+    }
+
+    private String address(int index) {
+        return "127.0.0.1:" + ports.get(index);
+    }
+
+    private List<Integer> allIndexes() {
+        return IntStream.range(0, ports.size()).boxed().collect(Collectors.toList());
     }
 
     private static int freePort() {
