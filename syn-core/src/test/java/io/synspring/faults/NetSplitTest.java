@@ -32,7 +32,7 @@ class NetSplitTest {
     @Test
     void fullSplitEachSideDropsTheOtherAndTheHealKeepsOneHolderPerName() {
         try (TestCluster cluster = TestCluster.start(3)) {
-            List<EventLog> logs = listen(cluster);
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
             NodeId a = cluster.node(0).node();
             NodeId b = cluster.node(1).node();
             SynProcess onA = cluster.node(0).spawn((m, c) -> { });
@@ -227,13 +227,4 @@ class NetSplitTest {
                 .collect(Collectors.toList());
     }
 
-    private static List<EventLog> listen(TestCluster cluster) {
-        List<EventLog> logs = new ArrayList<>();
-        for (NodeRegistry node : cluster.nodes()) {
-            EventLog log = new EventLog();
-            node.addListener(log);
-            logs.add(log);
-        }
-        return logs;
-    }
 }

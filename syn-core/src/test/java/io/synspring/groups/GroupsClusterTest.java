@@ -35,17 +35,13 @@ import org.junit.jupiter.api.TestInfo;
 class GroupsClusterTest {
 
     private static TestCluster cluster;
-    private static final List<EventLog> logs = new ArrayList<>();
+    private static List<EventLog> logs;
     private String group;
 
     @BeforeAll
     static void startCluster() {
         cluster = TestCluster.start(3, "other");
-        for (NodeRegistry node : cluster.nodes()) {
-            EventLog log = new EventLog();
-            node.addListener(log);
-            logs.add(log);
-        }
+        logs = EventLog.onEveryNode(cluster);
     }
 
     @AfterAll

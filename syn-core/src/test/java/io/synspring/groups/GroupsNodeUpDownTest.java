@@ -21,7 +21,7 @@ class GroupsNodeUpDownTest {
     @Test
     void aTerminatedNodesMembersDisappearWithNodeDownOnTheOthersOnly() {
         try (TestCluster cluster = TestCluster.start(3)) {
-            List<EventLog> logs = listen(cluster);
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
             SynProcess survivor = cluster.node(0).spawn((m, c) -> { });
             SynProcess doomed = cluster.node(2).spawn((m, c) -> { });
             cluster.node(0).groups().join("g", survivor.ref());
@@ -50,7 +50,7 @@ class GroupsNodeUpDownTest {
     @Test
     void membershipsOfBothSidesOfASplitUnionWhenItHeals() {
         try (TestCluster cluster = TestCluster.start(3)) {
-            List<EventLog> logs = listen(cluster);
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
             SynProcess a = cluster.node(0).spawn((m, c) -> { });
             SynProcess c = cluster.node(2).spawn((m, ctx) -> { });
             cluster.node(0).groups().join("g", a.ref());
@@ -92,13 +92,4 @@ class GroupsNodeUpDownTest {
         }
     }
 
-    private static List<EventLog> listen(TestCluster cluster) {
-        List<EventLog> logs = new ArrayList<>();
-        for (NodeRegistry node : cluster.nodes()) {
-            EventLog log = new EventLog();
-            node.addListener(log);
-            logs.add(log);
-        }
-        return logs;
-    }
 }

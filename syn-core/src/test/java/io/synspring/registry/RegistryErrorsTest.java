@@ -8,6 +8,7 @@ import io.synspring.NodeRegistry;
 import io.synspring.events.SynEvent;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
+import io.synspring.testing.EventLog;
 import io.synspring.testing.TestCluster;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

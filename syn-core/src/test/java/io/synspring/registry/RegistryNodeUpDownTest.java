@@ -9,6 +9,7 @@ import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
+import io.synspring.testing.EventLog;
 import io.synspring.testing.TestCluster;
 import java.util.List;
 import java.util.Map;

@@ -11,6 +11,7 @@ import io.synspring.events.SynEvent;
 import io.synspring.process.ExitReason;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
+import io.synspring.testing.EventLog;
 import io.synspring.testing.TestCluster;
 import java.util.ArrayList;
 import java.util.List;

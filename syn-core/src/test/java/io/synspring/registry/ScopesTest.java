@@ -10,6 +10,7 @@ import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.process.ExitReason;
 import io.synspring.process.SynProcess;
+import io.synspring.testing.EventLog;
 import io.synspring.testing.TestCluster;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

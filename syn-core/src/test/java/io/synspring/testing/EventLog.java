@@ -6,11 +6,36 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
-/** Records the events a node fires, for assertions. */
+/** Records every event one node fires, in the order its listeners got them, for assertions. */
 public final class EventLog implements SynEventListener {
 
     private final List<SynEvent> events = new CopyOnWriteArrayList<>();
+    private final int index;
+
+    public EventLog(int index) {
+        this.index = index;
+    }
+
+    /** Records the events of node {@code index} of {@code cluster}. */
+    public static EventLog on(TestCluster cluster, int index) {
+        EventLog log = new EventLog(index);
+        cluster.node(index).addListener(log);
+        return log;
+    }
+
+    /** Records the events of every running node of {@code cluster}, in node order. */
+    public static List<EventLog> onEveryNode(TestCluster cluster) {
+        return IntStream.range(0, cluster.size()).filter(i -> cluster.node(i) != null).mapToObj(i -> on(cluster, i))
+                .collect(Collectors.toList());
+    }
+
+    /** The index of the node in its test cluster. */
+    public int index() {
+        return index;
+    }
 
     @Override
     public void onEvent(SynEvent event) {
@@ -29,7 +54,34 @@ public final class EventLog implements SynEventListener {
         return of(type, event -> true);
     }
 
+    /** The registry events about {@code name}, in order. */
+    public List<SynEvent> about(String name) {
+        return events.stream().filter(event -> name.equals(nameOf(event))).collect(Collectors.toList());
+    }
+
+    /** The events of {@code type} about {@code name}, in order. */
+    public <T extends SynEvent> List<T> about(String name, Class<T> type) {
+        return about(name).stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
+    }
+
     public void clear() {
         events.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "events of node " + (index + 1) + ": " + events;
+    }
+
+    /** The registered name an event is about, or null for a group event. */
+    public static @Nullable String nameOf(SynEvent event) {
+        if (event instanceof SynEvent.Registered registered) {
+            return registered.name();
+        } else if (event instanceof SynEvent.RegistryUpdated updated) {
+            return updated.name();
+        } else if (event instanceof SynEvent.Unregistered unregistered) {
+            return unregistered.name();
+        }
+        return null;
     }
 }

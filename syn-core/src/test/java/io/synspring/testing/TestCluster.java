@@ -120,6 +120,11 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** The number of node slots, running or not. */
+    public int size() {
+        return nodes.size();
+    }
+
     public NodeRegistry node(int index) {
         return nodes.get(index);
     }
