@@ -122,11 +122,14 @@ public final class NodeRegistry implements AutoCloseable {
                 settings.allowedClassPrefixes());
     }
 
-    /** Starts a Hazelcast member from {@code config} and a Syn node on it; closing the node shuts it down. */
-    public static NodeRegistry create(Config config, SynSettings settings) {
+    /**
+     * Starts a Hazelcast member from {@code config} and a Syn node on it; closing the node shuts it down.
+     * {@code listeners} are added before the node meets the others, so they see every event from the start.
+     */
+    public static NodeRegistry create(Config config, SynSettings settings, SynEventListener... listeners) {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(configure(config, settings));
         try {
-            return start(hazelcast, true, settings);
+            return start(hazelcast, true, settings, listeners);
         } catch (RuntimeException e) {
             hazelcast.shutdown();
             throw e;
@@ -135,14 +138,18 @@ public final class NodeRegistry implements AutoCloseable {
 
     /**
      * Starts a Syn node on a running member whose config went through {@link #configure}; closing the node
-     * leaves the member running.
+     * leaves the member running. {@code listeners} are added before the node meets the others.
      */
-    public static NodeRegistry start(HazelcastInstance hazelcast, SynSettings settings) {
-        return start(hazelcast, false, settings);
+    public static NodeRegistry start(HazelcastInstance hazelcast, SynSettings settings, SynEventListener... listeners) {
+        return start(hazelcast, false, settings, listeners);
     }
 
-    private static NodeRegistry start(HazelcastInstance hazelcast, boolean owned, SynSettings settings) {
+    private static NodeRegistry start(HazelcastInstance hazelcast, boolean owned, SynSettings settings,
+            SynEventListener... listeners) {
         NodeRegistry node = new NodeRegistry(hazelcast, owned, settings);
+        for (SynEventListener listener : listeners) {
+            node.addListener(listener); // before the first snapshot exchange: no NODE_UP event is missed
+        }
         node.cluster.start();
         node.engines.values().forEach(ScopeEngine::startBeacons);
         for (Member member : hazelcast.getCluster().getMembers()) {
