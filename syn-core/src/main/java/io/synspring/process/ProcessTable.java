@@ -102,6 +102,8 @@ public final class ProcessTable {
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final List<Consumer<ExitReason>> exitListeners = new ArrayList<>();
         private volatile @Nullable ExitReason exitReason;
+        /** The exit hook has run: listeners added from now on run at once. Guarded by this. */
+        private boolean cleanedUp;
 
         LocalProcess(ProcessRef ref, MessageHandler handler) {
             this.ref = ref;
@@ -128,11 +130,11 @@ public final class ProcessTable {
             Objects.requireNonNull(listener, "listener");
             ExitReason reason;
             synchronized (this) {
-                reason = exitReason;
-                if (reason == null) {
+                if (!cleanedUp) {
                     exitListeners.add(listener);
                     return;
                 }
+                reason = exitReason;
             }
             executor.execute(() -> notifyListener(listener, reason));
         }
@@ -186,14 +188,11 @@ public final class ProcessTable {
         @Override
         public void exit(ExitReason reason) {
             Objects.requireNonNull(reason, "reason");
-            List<Consumer<ExitReason>> listeners;
             synchronized (this) {
                 if (exitReason != null) {
                     return;
                 }
                 exitReason = reason;
-                listeners = List.copyOf(exitListeners);
-                exitListeners.clear();
             }
             processes.remove(ref.id(), this);
             mailbox.clear();
@@ -202,6 +201,12 @@ public final class ProcessTable {
                     exitHook.processExited(ref, reason);
                 } catch (RuntimeException e) {
                     log.error("cleaning up after process {} failed", ref, e);
+                }
+                List<Consumer<ExitReason>> listeners;
+                synchronized (this) {
+                    cleanedUp = true;
+                    listeners = List.copyOf(exitListeners);
+                    exitListeners.clear();
                 }
                 listeners.forEach(listener -> notifyListener(listener, reason));
             });

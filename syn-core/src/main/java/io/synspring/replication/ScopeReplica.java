@@ -435,9 +435,7 @@ public final class ScopeReplica {
         Registration visible = byName.get(name);
         if (claims.size() == 1) {
             contested.remove(name);
-            Registration only = claims.get(0);
-            show(name, visible, only, visible != null && visible.process().equals(only.process())
-                    ? reason : Reason.CONFLICT_RESOLUTION, sink);
+            showResolved(name, claims, visible, claims.get(0), reason, sink);
             return;
         }
         if (claims.isEmpty()) {
@@ -459,12 +457,31 @@ public final class ScopeReplica {
             winner = outcome.keep() == null ? null
                     : outcome.keep().equals(challenger.process()) ? challenger : winner;
         }
-        boolean sameProcess = visible != null && winner != null && visible.process().equals(winner.process());
-        show(name, visible, winner, sameProcess ? reason : Reason.CONFLICT_RESOLUTION, sink);
+        showResolved(name, claims, visible, winner, reason, sink);
         for (Registration claim : claims) {
             if (claim != winner && claim.node().equals(self)) {
                 sink.localConflictLost(claim, stopLosers);
             }
+        }
+    }
+
+    /**
+     * Shows the resolved {@code winner}. A winner that changes hands is an event of conflict resolution,
+     * except for the visible claim's own removal (by this change), which keeps the change's reason
+     * (NODE_DOWN, the process's exit, an unregistration).
+     */
+    private void showResolved(String name, List<Registration> claims, @Nullable Registration visible,
+            @Nullable Registration winner, Reason reason, Sink sink) {
+        if (visible != null && winner != null && visible.process().equals(winner.process())) {
+            show(name, visible, winner, reason, sink);
+            return;
+        }
+        if (visible != null) {
+            boolean removed = claims.stream().noneMatch(claim -> claim.process().equals(visible.process()));
+            show(name, visible, null, removed ? reason : Reason.CONFLICT_RESOLUTION, sink);
+        }
+        if (winner != null) {
+            show(name, null, winner, Reason.CONFLICT_RESOLUTION, sink);
         }
     }
 
