@@ -1,0 +1,155 @@
+package io.synspring.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.synspring.sample.support.DeviceClient;
+import io.synspring.sample.support.Http;
+import io.synspring.sample.support.SampleCluster;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in a real browser: Debian's headless Chromium, driven through Debian's chromedriver (nothing is
+ * downloaded), on node 1 of a three-node cluster of sample-app JVMs. Without Chromium the test is skipped on a
+ * developer's machine and fails on CI (environment variable {@code CI} set): install it with
+ * {@code apt-get install -y chromium chromium-driver}.
+ */
+class DashboardBrowserIT {
+
+    static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+    private static final Duration UPDATE = Duration.ofSeconds(15);
+
+    private static SampleCluster cluster;
+    private ChromeDriver browser;
+    private Path profile;
+
+    @BeforeAll
+    static void requireChromiumAndStartCluster() {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String missing = "Debian's chromium and chromium-driver are needed (" + CHROMIUM + ", " + CHROMEDRIVER
+                + "): apt-get install -y chromium chromium-driver";
+        if (!installed && System.getenv("CI") != null) {
+            Assertions.fail("CI is set but " + missing);
+        }
+        Assumptions.assumeTrue(installed, "Dashboard browser test skipped: " + missing);
+        cluster = SampleCluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        profile = Files.createTempDirectory("dashboard-chromium-");
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-default-apps", "--user-data-dir=" + profile, "--window-size=1440,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void theDashboardShowsTheClusterAndUpdatesLiveWhenADeviceConnects() throws IOException {
+        // some devices to look at: simulated on nodes 2 and 3
+        assertThat(Http.post(cluster.node(2).uri("/api/simulate?count=4&prefix=meter-&tenant=acme"), "").status())
+                .isEqualTo(200);
+        assertThat(Http.post(cluster.node(3).uri("/api/simulate?count=2&prefix=valve-&tenant=globex"), "").status())
+                .isEqualTo(200);
+        await().atMost(UPDATE).until(() -> Http.get(cluster.node(1).uri("/api/cluster")).body().path("devices").asInt() == 6);
+
+        browser.get("http://127.0.0.1:" + cluster.node(1).httpPort() + "/");
+
+        // the page loads and shows the three nodes, node 1 as this node, live
+        await("three node tiles").atMost(UPDATE).until(() -> nodeNames().equals(List.of("node-1", "node-2", "node-3")));
+        assertThat(browser.getTitle()).contains("node-1");
+        assertThat(browser.findElement(By.id("self-node")).getText()).isEqualTo("node-1");
+        assertThat(browser.findElement(By.cssSelector(".node.self")).getAttribute("data-node")).isEqualTo("node-1");
+        await("stream live").atMost(UPDATE)
+                .until(() -> "live".equals(browser.findElement(By.id("status")).getAttribute("data-state")));
+        assertThat(browser.findElement(By.id("node-count")).getText()).isEqualTo("3");
+        assertThat(browser.findElement(By.id("device-count")).getText()).isEqualTo("6");
+        assertThat(nodeDevices("node-2")).isEqualTo(4);
+        assertThat(nodeDevices("node-3")).isEqualTo(2);
+        assertThat(tenantDevices("acme")).isEqualTo(4);
+
+        // a device connects to node 2: node 1's page updates by itself (pushed, the page never reloads)
+        Object pageMarker = browser.executeScript("return window.__marker = Math.random();");
+        try (DeviceClient device = DeviceClient.connect(cluster.node(2).httpPort(), "door-7", "initech")) {
+            await("node-2 tile counts the new device").atMost(UPDATE).until(() -> nodeDevices("node-2") == 5);
+            await("tenant initech listed").atMost(UPDATE).until(() -> tenantDevices("initech") == 1);
+            await("event row for door-7").atMost(UPDATE).until(() -> !browser.findElements(
+                    By.cssSelector("li.event[data-type='REGISTERED'][data-name='door-7']")).isEmpty());
+            WebElement row = browser.findElement(By.cssSelector("li.event[data-type='REGISTERED'][data-name='door-7']"));
+            assertThat(row.getText()).contains("door-7").contains("node-2");
+            assertThat(browser.findElement(By.id("device-count")).getText()).isEqualTo("7");
+            assertThat(browser.executeScript("return window.__marker;")).as("same page, not reloaded")
+                    .isEqualTo(pageMarker);
+            screenshot("dashboard.png");
+        }
+        await("event row for door-7 leaving").atMost(UPDATE).until(() -> !browser.findElements(
+                By.cssSelector("li.event[data-type='UNREGISTERED'][data-name='door-7']")).isEmpty());
+        await("node-2 tile back to 4").atMost(UPDATE).until(() -> nodeDevices("node-2") == 4);
+    }
+
+    private List<String> nodeNames() {
+        return browser.findElements(By.cssSelector("#nodes .node")).stream()
+                .map(tile -> tile.getAttribute("data-node")).toList();
+    }
+
+    private int nodeDevices(String node) {
+        List<WebElement> counts = browser.findElements(By.cssSelector("#nodes .node[data-node='" + node + "'] .devices"));
+        return counts.isEmpty() ? -1 : Integer.parseInt(counts.get(0).getAttribute("data-count"));
+    }
+
+    private int tenantDevices(String tenant) {
+        List<WebElement> counts = browser.findElements(By.cssSelector("#tenants .tenant[data-tenant='" + tenant + "'] .count"));
+        return counts.isEmpty() ? -1 : Integer.parseInt(counts.get(0).getAttribute("data-count"));
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path target = Paths.get(System.getProperty("sample.screenshots", "target")).resolve(name);
+        Files.createDirectories(target.getParent());
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
