@@ -27,6 +27,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard in a real browser: Debian's headless Chromium, driven through Debian's chromedriver (nothing is
@@ -90,7 +91,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    void theDashboardShowsTheClusterAndUpdatesLiveWhenADeviceConnects() throws IOException {
+    void theDashboardShowsTheClusterAndFollowsDevicesAndNodesLive() throws IOException {
         // some devices to look at: simulated on nodes 2 and 3
         assertThat(Http.post(cluster.node(2).uri("/api/simulate?count=4&prefix=meter-&tenant=acme"), "").status())
                 .isEqualTo(200);
@@ -130,6 +131,35 @@ class DashboardBrowserIT {
         await("event row for door-7 leaving").atMost(UPDATE).until(() -> !browser.findElements(
                 By.cssSelector("li.event[data-type='UNREGISTERED'][data-name='door-7']")).isEmpty());
         await("node-2 tile back to 4").atMost(UPDATE).until(() -> nodeDevices("node-2") == 4);
+
+        // the page itself can be a device: it connects to node 1 and answers a ping sent from node 3
+        WebElement connect = browser.findElement(By.cssSelector("form[data-action='connect']"));
+        connect.findElement(By.name("id")).sendKeys("browser-1");
+        WebElement tenant = connect.findElement(By.name("tenant"));
+        tenant.clear();
+        tenant.sendKeys("web");
+        connect.findElement(By.tagName("button")).click();
+        await("browser device registered").atMost(UPDATE).until(() -> nodeDevices("node-1") == 1);
+        await("node 3 finds it").atMost(UPDATE)
+                .until(() -> Http.get(cluster.node(3).uri("/api/devices/browser-1")).status() == 200);
+        JsonNode ping = Http.post(cluster.node(3).uri("/api/tenants/web/ping?timeoutMs=5000"), "").body();
+        assertThat(ping.path("replies")).hasSize(1);
+        assertThat(ping.path("replies").get(0).path("id").asString()).isEqualTo("browser-1");
+        assertThat(ping.path("replies").get(0).path("reply").path("agent").asString()).isEqualTo("browser");
+        connect.findElement(By.cssSelector("[data-secondary='disconnect']")).click();
+        await("browser device gone").atMost(UPDATE)
+                .until(() -> Http.get(cluster.node(3).uri("/api/devices/browser-1")).status() == 404);
+
+        // kill -9 of node 3: its tile goes and its devices' NODE_DOWN unregistrations are listed
+        cluster.node(3).kill();
+        await("node-3 tile gone").atMost(UPDATE.plus(SampleCluster.FAILURE_TIMEOUT))
+                .until(() -> nodeNames().equals(List.of("node-1", "node-2")));
+        await("NODE_DOWN rows").atMost(UPDATE).until(() -> browser.findElements(By.cssSelector(
+                "li.event[data-type='UNREGISTERED'][data-reason-type='NODE_DOWN']")).size() == 2);
+        assertThat(browser.findElement(By.cssSelector("li.event[data-reason-type='NODE_DOWN']")).getText())
+                .contains("NODE_DOWN node-3");
+        assertThat(tenantDevices("globex")).as("node 3's tenant is gone").isEqualTo(-1);
+        screenshot("dashboard-node-down.png");
     }
 
     private List<String> nodeNames() {
