@@ -25,7 +25,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The gateway's HTTP API. Every answer comes from this node: lookups from its replica, messages routed by Syn to
@@ -137,8 +136,9 @@ public class GatewayController {
 
     @GetMapping("/cluster")
     public Cluster cluster() {
-        List<String> nodes = new ArrayList<>(new TreeSet<>(gateway.devicesByNode().keySet()));
-        return new Cluster(gateway.nodeName(), nodes, gateway.registry().count(), gateway.devicesByNode());
+        Map<String, Integer> devicesByNode = gateway.devicesByNode();
+        List<String> nodes = new ArrayList<>(new TreeSet<>(devicesByNode.keySet()));
+        return new Cluster(gateway.nodeName(), nodes, gateway.registry().count(), devicesByNode);
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
@@ -171,8 +171,7 @@ public class GatewayController {
     private @Nullable Object replyJson(@Nullable Object reply) {
         if (reply instanceof String text) {
             try {
-                JsonNode node = gateway.json().readTree(text);
-                return node;
+                return gateway.json().readTree(text);
             } catch (JacksonException notJson) {
                 return text;
             }
