@@ -90,6 +90,17 @@ final class DeviceConnection implements MessageHandler {
         }
     }
 
+    /** The node is shutting down: closes the socket now (1001), then ends the process with SHUTDOWN. */
+    void shutdown() {
+        CloseStatus status = CloseStatus.GOING_AWAY.withReason("gateway node shutting down");
+        closeStatus = status;
+        close(status);
+        SynProcess running = process;
+        if (running != null) {
+            running.exit(ExitReason.SHUTDOWN);
+        }
+    }
+
     @Override
     public void handle(Object message, MessageContext context) {
         ObjectNode frame = json.createObjectNode();

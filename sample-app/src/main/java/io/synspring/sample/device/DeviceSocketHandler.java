@@ -4,8 +4,11 @@ import io.synspring.process.SynProcess;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -18,10 +21,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * Devices connect at {@code /ws/devices/{id}?tenant={t}}. Each connection starts a Syn process on this node,
  * registered under the device id and joined to group {@code tenant:{t}}; closing the socket ends the process,
  * and its names and membership vanish cluster-wide. A device id already connected (anywhere in the cluster)
- * is refused: the new socket is closed with code 4009 and a reason naming the node that holds it.
+ * is refused: the new socket is closed with code 4009 and a reason naming the node that holds it. When the node
+ * shuts down, its devices' sockets are closed first with 1001 (going away), so that they reconnect elsewhere.
  */
 @Component
-public class DeviceSocketHandler extends TextWebSocketHandler {
+public class DeviceSocketHandler extends TextWebSocketHandler implements SmartLifecycle {
 
     /** Where devices connect: {@code /ws/devices/{id}}. */
     public static final String PATH = "/ws/devices/";
@@ -30,6 +34,8 @@ public class DeviceSocketHandler extends TextWebSocketHandler {
     private static final String CONNECTION = DeviceConnection.class.getName();
 
     private final DeviceGateway gateway;
+    private final Set<DeviceConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
 
     public DeviceSocketHandler(DeviceGateway gateway) {
         this.gateway = gateway;
@@ -67,8 +73,10 @@ public class DeviceSocketHandler extends TextWebSocketHandler {
                     "device " + id + " is already connected" + attached.holderNode().map(n -> " to " + n).orElse(""))));
             return;
         }
-        if (!raw.isOpen()) {
-            process.stop();
+        connections.add(connection);
+        if (!raw.isOpen() || !running) {
+            connections.remove(connection);
+            connection.end(CloseStatus.GOING_AWAY.withReason("gateway node shutting down"));
             return;
         }
         log.debug("device {} of tenant {} connected as {}", id, tenant, process.ref());
@@ -87,6 +95,7 @@ public class DeviceSocketHandler extends TextWebSocketHandler {
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         DeviceConnection connection = (DeviceConnection) session.getAttributes().get(CONNECTION);
         if (connection != null && connection.process() != null) {
+            connections.remove(connection);
             log.debug("device {} disconnected: {}", connection.id(), status);
             connection.process().stop();
         }
@@ -96,6 +105,29 @@ public class DeviceSocketHandler extends TextWebSocketHandler {
     public void handleTransportError(WebSocketSession session, Throwable exception) {
         log.debug("transport error on {}: {}", session.getUri(), exception.toString());
         closeQuietly(session, CloseStatus.SERVER_ERROR);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Before the web server stops (a higher phase stops first): every device's socket is closed with 1001 and its
+     * process ends with reason SHUTDOWN, so the other nodes drop the device at once and it can reconnect there.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        for (DeviceConnection connection : connections) {
+            connection.shutdown();
+        }
+        connections.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     static String deviceId(URI uri) {
