@@ -105,7 +105,7 @@ class DashboardBrowserIT {
         await("three node tiles").atMost(UPDATE).until(() -> nodeNames().equals(List.of("node-1", "node-2", "node-3")));
         assertThat(browser.getTitle()).contains("node-1");
         assertThat(browser.findElement(By.id("self-node")).getText()).isEqualTo("node-1");
-        assertThat(browser.findElement(By.cssSelector(".node.self")).getAttribute("data-node")).isEqualTo("node-1");
+        assertThat(selfNode()).isEqualTo("node-1");
         await("stream live").atMost(UPDATE)
                 .until(() -> "live".equals(browser.findElement(By.id("status")).getAttribute("data-state")));
         assertThat(browser.findElement(By.id("node-count")).getText()).isEqualTo("3");
@@ -162,19 +162,32 @@ class DashboardBrowserIT {
         screenshot("dashboard-node-down.png");
     }
 
+    // The tiles are redrawn on every snapshot: read them in one script call, never through a held element.
+
+    @SuppressWarnings("unchecked")
     private List<String> nodeNames() {
-        return browser.findElements(By.cssSelector("#nodes .node")).stream()
-                .map(tile -> tile.getAttribute("data-node")).toList();
+        return (List<String>) browser.executeScript(
+                "return Array.from(document.querySelectorAll('#nodes .node')).map(tile => tile.dataset.node);");
+    }
+
+    private String selfNode() {
+        return (String) browser.executeScript(
+                "const tile = document.querySelector('#nodes .node.self'); return tile ? tile.dataset.node : null;");
     }
 
     private int nodeDevices(String node) {
-        List<WebElement> counts = browser.findElements(By.cssSelector("#nodes .node[data-node='" + node + "'] .devices"));
-        return counts.isEmpty() ? -1 : Integer.parseInt(counts.get(0).getAttribute("data-count"));
+        return count("#nodes .node[data-node='" + node + "'] .devices");
     }
 
     private int tenantDevices(String tenant) {
-        List<WebElement> counts = browser.findElements(By.cssSelector("#tenants .tenant[data-tenant='" + tenant + "'] .count"));
-        return counts.isEmpty() ? -1 : Integer.parseInt(counts.get(0).getAttribute("data-count"));
+        return count("#tenants .tenant[data-tenant='" + tenant + "'] .count");
+    }
+
+    /** The data-count of the element {@code selector} selects, -1 if there is none. */
+    private int count(String selector) {
+        Object count = browser.executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? Number(e.dataset.count) : -1;", selector);
+        return ((Number) count).intValue();
     }
 
     private void screenshot(String name) throws IOException {
