@@ -108,9 +108,11 @@ public final class SynAutoConfiguration {
             // Spring closes the node (a graceful leave) and then the member; Hazelcast's own hook must not race it.
             config.setProperty("hazelcast.shutdownhook.enabled", "false");
             JoinConfig join = config.getNetworkConfig().getJoin();
-            if (discovery || cluster.getMembers().isEmpty()) {
+            if (discovery) {
                 join.getTcpIpConfig().setEnabled(false);
             }
+            // without syn.cluster.members, TCP/IP join stays on with only this member's own address: it joins
+            // nothing, yet other nodes that list it can join it (a disabled joiner would refuse them)
             customizers.orderedStream().forEach(customizer -> customizer.customize(config));
             if (discovery && join.getDiscoveryConfig().getDiscoveryStrategyConfigs().isEmpty()) {
                 throw new InvalidSynPropertyException("syn.cluster.discovery", "spring-cloud",

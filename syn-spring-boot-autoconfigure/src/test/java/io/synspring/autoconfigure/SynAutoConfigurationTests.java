@@ -43,7 +43,8 @@ class SynAutoConfigurationTests {
             assertThat(syn.scopes()).containsExactly("default");
             Config config = syn.hazelcast().getConfig();
             assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
-            assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
+            // TCP/IP join lists only this member itself: it joins nothing, but nodes listing it can join it
+            assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1");
             assertThat(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled()).isFalse();
             assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getHost()).isEqualTo("127.0.0.1");
             assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
