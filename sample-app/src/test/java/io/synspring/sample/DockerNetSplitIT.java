@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.utility.DockerImageName;
@@ -33,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * Three sample-app nodes on separate hosts: Docker containers on a Docker network, split apart with
  * {@code docker network disconnect} and healed with {@code connect}, checked through the HTTP API like an
  * operator would. Each container has two networks: the cluster network, which Hazelcast is bound to and
- * which the test cuts, and the default network, through which the test reaches its HTTP port.
+ * which the test cuts, and Docker's default bridge, through which the test (on the host) reaches its HTTP
+ * API. Containers talk only among themselves and to the host.
  *
  * <p>Runs where Docker runs; otherwise skipped. The image is {@code $SYN_JRE_IMAGE} (CI builds a local one,
  * since no registry is reachable there) or a public JRE image.
@@ -64,6 +66,7 @@ class DockerNetSplitIT {
             node.withImagePullPolicy(image -> !IMAGE.startsWith("syn-jre"))
                     .withCopyFileToContainer(MountableFile.forHostPath(jar), "/app/app.jar")
                     .withExposedPorts(8080)
+                    .waitingFor(Wait.forHttp("/api/cluster").forPort(8080).withStartupTimeout(Duration.ofMinutes(3)))
                     .withLogConsumer(logFile(name))
                     .withCommand("java", "-Xmx256m", "-Djava.net.preferIPv4Stack=true", "-jar", "/app/app.jar",
                             "--server.port=8080",
@@ -174,9 +177,16 @@ class DockerNetSplitIT {
         return Http.post(uri(node, path), "{}");
     }
 
+    /**
+     * The node's HTTP API at its address on Docker's default bridge, which the host is attached to. Not
+     * through the published port: once a container's other network is disconnected, Docker may leave its
+     * default route pointing at the network that is gone, which breaks replies through the port mapping but
+     * not to the host on the bridge's own subnet.
+     */
     private static URI uri(int node, String path) {
-        GenericContainer<?> container = nodes.get(node - 1);
-        return URI.create("http://" + container.getHost() + ":" + container.getMappedPort(8080) + path);
+        String address = nodes.get(node - 1).getContainerInfo().getNetworkSettings().getNetworks().get("bridge")
+                .getIpAddress();
+        return URI.create("http://" + address + ":8080" + path);
     }
 
     private static void disconnect(int node) {
