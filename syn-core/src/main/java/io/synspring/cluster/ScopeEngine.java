@@ -561,6 +561,10 @@ public final class ScopeEngine {
 
     private Object request(NodeId owner, Operation operation) {
         HazelcastCluster.Peer peer = context.cluster().peers().get(owner);
+        if (peer == null && !context.cluster().isVisible(owner)) {
+            throw new NodeUnavailableException(owner, "node " + owner + " is not a member of the cluster (it left, or "
+                    + "the process belongs to an earlier incarnation of it): nothing was changed");
+        }
         if (peer != null && !peer.scopes().contains(scope)) {
             // the owner would ignore the request (it has no such scope) and the caller wait for its timeout
             throw new IllegalArgumentException(operation.process() + " runs on node " + owner

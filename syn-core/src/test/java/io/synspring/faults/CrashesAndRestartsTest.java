@@ -1,9 +1,11 @@
 package io.synspring.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.synspring.NodeRegistry;
+import io.synspring.NodeUnavailableException;
 import io.synspring.cluster.NodeId;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
@@ -117,6 +119,9 @@ class CrashesAndRestartsTest {
                     .map(r -> r.process().equals(fresh.ref())).orElse(false) && n.registry().count(oldId) == 0
                     && n.groups().memberCount("devices") == 0));
             assertThat(cluster.node(0).send(oldProcess.ref(), "hello")).isEqualTo(SendResult.NOT_ALIVE);
+            // an operation on a process of the former incarnation fails at once instead of waiting for an answer
+            assertThatThrownBy(() -> cluster.node(0).registry().register("again", oldProcess.ref()))
+                    .isInstanceOf(NodeUnavailableException.class).hasMessageContaining("not a member");
             assertThat(cluster.node(0).send(fresh.ref(), "hello")).isEqualTo(SendResult.SENT);
             NetSplitTest.assertConverged(cluster);
         }
