@@ -30,6 +30,8 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndIT {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClusterEndToEndIT.class);
+
     /** Propagation between nodes takes milliseconds; this is only how long we are willing to wait. */
     private static final Duration PROPAGATION = Duration.ofSeconds(15);
     /**
@@ -194,7 +196,7 @@ class ClusterEndToEndIT {
             assertThat(SampleCluster.visibleNodes(node)).containsExactly("node-2", "node-3");
         }
         Duration detected = Duration.ofNanos(System.nanoTime() - killed);
-        System.out.println("nodes 2 and 3 dropped the devices of the killed node-1 after " + detected.toMillis() + " ms");
+        log.info("nodes 2 and 3 dropped the devices of the killed node-1 after {} ms", detected.toMillis());
         assertThat(detected).as("time until nodes 2 and 3 dropped node-1's devices").isLessThan(NODE_DOWN_DETECTION);
         for (DeviceClient device : devices) {
             await("socket of " + device.id() + " broken").atMost(PROPAGATION).until(() -> device.closed().isDone());

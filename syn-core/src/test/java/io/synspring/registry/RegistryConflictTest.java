@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryConflictTest {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RegistryConflictTest.class);
+
     @Test
     void afterAHealedSplitTheMostRecentRegistrationWinsEverywhereAndTheOtherProcessIsStopped() {
         try (TestCluster cluster = Splits.startSplit(index -> settings -> settings)) {
@@ -255,7 +257,7 @@ class RegistryConflictTest {
             for (int i = 0; i < 3; i++) {
                 assertThat(registry(cluster, i).count()).isEqualTo(names);
             }
-            System.out.printf("concurrent registrations: %d of %d names were registered on both nodes%n",
+            log.info("concurrent registrations: {} of {} names were registered on both nodes",
                     conflicts, names);
         }
     }
