@@ -51,7 +51,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * up, and (JMH) lookups on one core.
  *
  * <p>Usage: {@code ClusterBenchmark [--processes N] [--rounds R] [--sizes 10000,1000000] [--no-warmup]
- * [--no-jmh] [--quick] [--peer-heap 3g] [--high-load 100000] [--out target/results.json]}.
+ * [--no-jmh] [--quick] [--peer-heap 3g] [--high-load 100000] [--only parts] [--out target/results.json]}.
+ * {@code --only phases,sizes,bigGroup,propagation,publish,multiCall,nodeDown,nodeUp,jmh}: some parts only.
  * {@code --high-load}: the changes per second (over both peers, paced) during the high-load latency test.
  */
 public final class ClusterBenchmark {
@@ -63,7 +64,14 @@ public final class ClusterBenchmark {
 
     /** Options; see the class comment. */
     record Options(int processes, int rounds, List<Integer> sizes, boolean warmup, boolean jmh, boolean quick,
-            String peerHeap, long highLoad, Path out, File logs) {
+            String peerHeap, long highLoad, List<String> only, Path out, File logs) {
+
+        static final List<String> PARTS = List.of("phases", "sizes", "bigGroup", "propagation", "publish",
+                "multiCall", "nodeDown", "nodeUp", "jmh");
+
+        boolean runs(String part) {
+            return only.isEmpty() || only.contains(part);
+        }
 
         static Options parse(String... args) {
             int processes = 100_000;
@@ -74,6 +82,7 @@ public final class ClusterBenchmark {
             boolean quick = false;
             String heap = "3g";
             long highLoad = 100_000;
+            List<String> only = List.of();
             Path out = Path.of("target", "results.json");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -87,16 +96,20 @@ public final class ClusterBenchmark {
                     case "--quick" -> quick = true;
                     case "--peer-heap" -> heap = args[++i];
                     case "--high-load" -> highLoad = Long.parseLong(args[++i].replace("_", ""));
+                    case "--only" -> only = List.of(args[++i].split(","));
                     case "--out" -> out = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see the usage in "
                             + "ClusterBenchmark's comment");
                 }
             }
+            if (!PARTS.containsAll(only)) {
+                throw new IllegalArgumentException("--only takes some of " + PARTS);
+            }
             if (processes < 2 || rounds < 1) {
                 throw new IllegalArgumentException("--processes must be >= 2 and --rounds >= 1");
             }
             Path parent = out.toAbsolutePath().getParent();
-            return new Options(processes, rounds, sizes, warmup, jmh, quick, heap, highLoad, out,
+            return new Options(processes, rounds, sizes, warmup, jmh, quick, heap, highLoad, only, out,
                     parent.resolve("bench-logs").toFile());
         }
     }
@@ -155,23 +168,39 @@ public final class ClusterBenchmark {
                 log("warm-up: all phases once at %,d processes (not measured)", size);
                 phases(size, "w", false);
             }
-            measurePhases();
-            for (int size : options.sizes()) {
-                if (size != options.processes()) {
-                    scaling(size);
+            if (options.runs("phases")) {
+                measurePhases();
+            }
+            if (options.runs("sizes")) {
+                for (int size : options.sizes()) {
+                    if (size != options.processes()) {
+                        scaling(size);
+                    }
                 }
             }
-            bigGroup();
-            propagation("low", null);
-            propagation("high", "churn");
-            publish();
-            multiCall();
-            nodeDown();
-            nodeUp();
+            if (options.runs("bigGroup")) {
+                bigGroup();
+            }
+            if (options.runs("propagation")) {
+                propagation("low", null);
+                propagation("high", "churn");
+            }
+            if (options.runs("publish")) {
+                publish();
+            }
+            if (options.runs("multiCall")) {
+                multiCall();
+            }
+            if (options.runs("nodeDown")) {
+                nodeDown();
+            }
+            if (options.runs("nodeUp")) {
+                nodeUp();
+            }
         } finally {
             stopCluster();
         }
-        if (options.jmh() && !options.quick()) {
+        if (options.jmh() && !options.quick() && options.runs("jmh")) {
             jmh();
         }
         Map<String, Object> machine = cast(results.get("machine"));
@@ -385,13 +414,16 @@ public final class ClusterBenchmark {
     private void lookupLoop(String tag, int sizeA, int sizeB) {
         List<String> names = new ArrayList<>(sizeA + sizeB);
         for (int i = 0; i < sizeA; i++) {
-            names.add(new String((tag + "-a-" + i).toCharArray()));
+            names.add(tag + "-a-" + i);
         }
         for (int i = 0; i < sizeB; i++) {
-            names.add(new String((tag + "-b-" + i).toCharArray()));
+            names.add(tag + "-b-" + i);
         }
         Collections.shuffle(names, new Random(42));
-        String[] probes = names.toArray(new String[0]);
+        String[] probes = new String[names.size()];
+        for (int i = 0; i < probes.length; i++) {
+            probes[i] = new String(names.get(i).toCharArray()); // in lookup order, as names read from the network
+        }
         long found = 0;
         int passes = Math.max(3, 3_000_000 / probes.length);
         for (String probe : probes) {
@@ -633,12 +665,17 @@ public final class ClusterBenchmark {
         }
         long healed = System.nanoTime();
         late.call("heal " + members, "ok", 60);
+        long first = Poll.until(() -> registry.count(node) > 0, PHASE_TIMEOUT, "the late node's first name");
         long synced = Poll.until(() -> registry.count(node) == size, PHASE_TIMEOUT, "the late node's names");
         long event = memberAdded.get(late.nodeId());
+        long merged = Long.parseLong(late.call("merged-at", "merged", 60).split(" ")[1]);
+        results.put("nodeUpFirstNameVisible_ms", (first - event) / 1e6);
+        results.put("nodeUpSync100kFromMergedEvent_ms", (synced - merged) / 1e6);
         results.put("nodeUpSync100k_ms", (synced - event) / 1e6);
         results.put("nodeUpFromHealToSynced_ms", (synced - healed) / 1e6);
-        log("  %,d names visible %.1f ms after the membership event (%.0f ms after the heal, Hazelcast's merge "
-                + "included)", size, (synced - event) / 1e6, (synced - healed) / 1e6);
+        log("  %,d names visible %.1f ms after the membership event on the master (the first after %.1f ms), "
+                + "%.1f ms after the MERGED event on the new node, %.0f ms after the heal", size,
+                (synced - event) / 1e6, (first - event) / 1e6, (synced - merged) / 1e6, (synced - healed) / 1e6);
     }
 
     // ---------------------------------------------------------------- JMH

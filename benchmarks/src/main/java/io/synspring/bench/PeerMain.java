@@ -1,6 +1,7 @@
 package io.synspring.bench;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.LifecycleEvent;
 import io.synspring.NodeRegistry;
 import io.synspring.groups.Groups;
 import io.synspring.groups.JoinResult;
@@ -47,6 +48,7 @@ public final class PeerMain {
     static final String PREFIX = "@@ ";
 
     private static final PrintStream out = System.out;
+    private static volatile long mergedAt;
 
     private final NodeRegistry node;
     private final Config config;
@@ -90,6 +92,11 @@ public final class PeerMain {
         boolean isolated = args.length > 4 && args[4].equals("isolated");
         Config config = BenchNodes.config(cluster, port, isolated ? List.of("127.0.0.1:" + port) : members);
         NodeRegistry node = BenchNodes.start(config, nodeName, null);
+        node.hazelcast().getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                mergedAt = System.nanoTime();
+            }
+        });
         PeerMain peer = new PeerMain(node, config);
         reply("ready " + node.node());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -197,6 +204,9 @@ public final class PeerMain {
                 // the split-brain handler reads the member list at each check: the next one finds the cluster
                 config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(Arrays.asList(command[1].split(",")));
                 reply("ok");
+                return true;
+            case "merged-at":
+                reply("merged " + mergedAt);
                 return true;
             case "exit":
                 reply("bye");

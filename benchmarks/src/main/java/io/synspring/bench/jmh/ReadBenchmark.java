@@ -55,8 +55,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code replicaMembers} / {@code replicaMemberCount}: the group reads of a replica holding a
  *       100k-member group of another node.
  * </ul>
- * The names looked up are distinct String instances equal to the registered ones (as when a name arrives
- * from the network), in a shuffled order (no cache-friendly walk).
+ * The names looked up are distinct String instances equal to the registered ones, allocated in the order
+ * they are looked up (as names freshly read from the network), and that order is shuffled: the registry's
+ * entries are visited at random, not in a cache-friendly walk.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Djava.net.preferIPv4Stack=true", "--add-modules", "java.se",
@@ -113,10 +114,12 @@ public class ReadBenchmark {
         }
         replica.receive(new OwnerSnapshot("default", other, 0, registrations, memberships), Reason.NORMAL, NO_EVENTS);
 
-        List<String> shuffled = new ArrayList<>(names.size());
-        names.forEach(name -> shuffled.add(new String(name.toCharArray())));
+        List<String> shuffled = new ArrayList<>(names);
         Collections.shuffle(shuffled, new Random(42));
-        probes = shuffled.toArray(new String[0]);
+        probes = new String[size];
+        for (int i = 0; i < size; i++) {
+            probes[i] = new String(shuffled.get(i).toCharArray()); // allocated in the order they are looked up
+        }
         if (registry.count() != size || replica.count() != size || replica.memberCount("big") != size) {
             throw new IllegalStateException("setup failed: " + registry.count() + " / " + replica.count());
         }
