@@ -182,6 +182,7 @@ public final class ClusterBenchmark {
                 bigGroup();
             }
             if (options.runs("propagation")) {
+                transport();
                 propagation("low", null);
                 propagation("high", "churn");
             }
@@ -547,6 +548,38 @@ public final class ClusterBenchmark {
                 histogram.getTotalCount(), missing);
         a.call("probe-stop", "ok", 60);
         Poll.until(() -> registry.count() == names, PHASE_TIMEOUT, "the probes to be gone");
+    }
+
+    /**
+     * The transport alone, as a baseline for the propagation latency: messages sent by peer-1 to a process on
+     * the master and one on peer-2 (one each per millisecond), timed from the send until both handled it.
+     */
+    private void transport() throws InterruptedException {
+        int samples = options.quick() ? 300 : 5_000;
+        log("transport baseline: %,d messages from peer-1 to a process on the master and on peer-2, one every "
+                + "1000 µs", samples);
+        long[] onMaster = new long[samples];
+        SynProcess sink = PeerMain.spawnSink(master, onMaster);
+        String[] peerSink = b.call("sink " + samples, "sink", 60).split(" ");
+        a.call("ping " + samples + " 1000 " + sink.ref().node() + " " + sink.ref().id() + " " + peerSink[1] + " "
+                + peerSink[2], "done", samples / 1000 + 120);
+        Poll.until(() -> onMaster[samples - 1] >= 0, Duration.ofMinutes(2), "the last message on the master");
+        Poll.sleepMillis(200);
+        String[] onPeer = b.call("sunk", "sunk", 60).substring(5).split(",");
+        Histogram histogram = new Histogram(3_600_000_000L, 3);
+        for (int i = 0; i < samples; i++) {
+            long peer = Long.parseLong(onPeer[i]);
+            if (onMaster[i] >= 0 && peer >= 0) {
+                histogram.recordValue(Math.max(1, Math.max(onMaster[i], peer) / 1_000));
+            }
+        }
+        results.put("transportBaseline_p50_ms", histogram.getValueAtPercentile(50) / 1e3);
+        results.put("transportBaseline_p99_ms", histogram.getValueAtPercentile(99) / 1e3);
+        results.put("transportBaseline_p999_ms", histogram.getValueAtPercentile(99.9) / 1e3);
+        log("  to both: p50 %.3f ms, p99 %.3f ms, p999 %.3f ms, max %.3f ms (%d samples)",
+                histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
+                histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3, histogram.getTotalCount());
+        sink.stop();
     }
 
     /** Messages published on the master to a 1,000-member group spread over the 3 nodes, until all delivered. */

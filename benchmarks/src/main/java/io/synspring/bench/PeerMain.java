@@ -7,7 +7,9 @@ import io.synspring.groups.Groups;
 import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
 import io.synspring.process.ExitReason;
+import io.synspring.cluster.NodeId;
 import io.synspring.process.MessageHandler;
+import io.synspring.process.ProcessRef;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.RegisterResult;
 import io.synspring.registry.Registration;
@@ -76,6 +78,7 @@ public final class PeerMain {
     private SynProcess probe;
     private Thread observer;
     private long[] observed = new long[0];
+    private long[] sunk = new long[0];
 
     private PeerMain(NodeRegistry node, Config config) {
         this.node = node;
@@ -205,6 +208,20 @@ public final class PeerMain {
                 config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(Arrays.asList(command[1].split(",")));
                 reply("ok");
                 return true;
+            case "sink": {
+                sunk = new long[Integer.parseInt(command[1])];
+                SynProcess sink = spawnSink(node, sunk);
+                reply("sink " + sink.ref().node() + " " + sink.ref().id());
+                return true;
+            }
+            case "sunk":
+                reply("sunk " + Arrays.stream(sunk).mapToObj(Long::toString).collect(Collectors.joining(",")));
+                return true;
+            case "ping":
+                ping(Integer.parseInt(command[1]), Long.parseLong(command[2]),
+                        List.of(new ProcessRef(NodeId.parse(command[3]), Long.parseLong(command[4])),
+                                new ProcessRef(NodeId.parse(command[5]), Long.parseLong(command[6]))));
+                return true;
             case "merged-at":
                 reply("merged " + mergedAt);
                 return true;
@@ -304,6 +321,37 @@ public final class PeerMain {
         for (int i = 0; i < count; i++) {
             long now = System.nanoTime();
             registry.register(prefix + i, probe.ref(), now);
+            next += intervalMicros * 1000;
+            while (System.nanoTime() < next) {
+                LockSupport.parkNanos(next - System.nanoTime());
+            }
+        }
+        reply("done");
+    }
+
+    /**
+     * The transport alone, for comparison with propagation: a process that notes, for each message (the
+     * {@link System#nanoTime()} it was sent at), how long it took to arrive.
+     */
+    static SynProcess spawnSink(NodeRegistry node, long[] latencies) {
+        Arrays.fill(latencies, -1);
+        AtomicInteger next = new AtomicInteger();
+        return node.spawn((message, context) -> {
+            int i = next.getAndIncrement();
+            if (i < latencies.length) {
+                latencies[i] = System.nanoTime() - (Long) message;
+            }
+        });
+    }
+
+    /** Sends {@code count} messages (the time sent) to each of {@code sinks}, one every {@code intervalMicros}. */
+    private void ping(int count, long intervalMicros, List<ProcessRef> sinks) {
+        long next = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long now = System.nanoTime();
+            for (ProcessRef sink : sinks) {
+                node.send(sink, now);
+            }
             next += intervalMicros * 1000;
             while (System.nanoTime() < next) {
                 LockSupport.parkNanos(next - System.nanoTime());

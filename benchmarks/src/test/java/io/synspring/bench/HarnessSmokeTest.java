@@ -14,7 +14,7 @@ class HarnessSmokeTest {
     @Test
     void producesEveryFigureAtATinySize() throws Exception {
         ClusterBenchmark.Options options = ClusterBenchmark.Options.parse("--processes", "200", "--rounds", "1",
-                "--sizes", "", "--quick", "--no-jmh", "--peer-heap", "256m", "--out",
+                "--sizes", "", "--quick", "--no-jmh", "--peer-heap", "256m", "--high-load", "20000", "--out",
                 "target/smoke/results.json"); // peer logs in target/smoke/bench-logs
 
         Map<String, Object> results = ClusterBenchmark.run(options);
@@ -24,9 +24,10 @@ class HarnessSmokeTest {
             assertThat((Long) results.get(phase)).as(phase).isPositive();
         }
         assertThat(results).containsKeys("lookupsOneThreadLoopOnMaster_perSecond", "groupMembers100k_ms",
-                "groupMemberCount100k_ns", "propagationLowLoad_p99_ms", "propagationHighLoad_p99_ms",
+                "groupMemberCount100k_ns", "transportBaseline_p99_ms", "propagationLowLoad_p99_ms", "propagationHighLoad_p99_ms",
                 "publishTo1000Members_deliveriesPerSecond", "multiCall100Members_p99_ms",
-                "heapPerRegistrationPerReplica_bytes", "nodeDownPurge100k_ms", "nodeUpSync100k_ms");
+                "heapPerRegistrationPerReplica_bytes", "nodeDownPurge100k_ms", "nodeUpSync100k_ms",
+                "nodeUpSync100kFromMergedEvent_ms");
         assertThat(Report.table(results)).contains("| register /s |");
         assertThat(Json.write(results)).contains("\"unregisterAfterKill\": ");
     }

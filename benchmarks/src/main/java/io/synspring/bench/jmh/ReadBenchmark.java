@@ -123,6 +123,7 @@ public class ReadBenchmark {
         if (registry.count() != size || replica.count() != size || replica.memberCount("big") != size) {
             throw new IllegalStateException("setup failed: " + registry.count() + " / " + replica.count());
         }
+        System.gc(); // measure the steady state: live data compacted as after the collections of a running node
     }
 
     @TearDown(Level.Trial)
