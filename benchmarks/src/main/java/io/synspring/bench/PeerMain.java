@@ -47,6 +47,7 @@ import java.util.stream.Collectors;
 public final class PeerMain {
 
     static final int WORKERS = 100;
+    static final int CHURN_THREADS = 8;
     static final String PREFIX = "@@ ";
 
     private static final PrintStream out = System.out;
@@ -272,38 +273,38 @@ public final class PeerMain {
     }
 
     /**
-     * High load: every worker registers and unregisters names of its own process, together
-     * {@code changesPerSecond} changes per second on this node (paced, so that the load is steady).
+     * High load: {@value #CHURN_THREADS} threads register and unregister names of their own processes, together
+     * {@code changesPerSecond} changes per second on this node, paced in small bursts every millisecond (few
+     * threads, so that the load is on the registry, not on the scheduler waking a hundred threads).
      */
     private void churnStart(String prefix, long changesPerSecond) {
         churning.set(true);
         churned.set(0);
-        churnDone = new CountDownLatch(WORKERS);
-        long intervalNanos = (long) (2e9 * WORKERS / changesPerSecond);
-        for (int w = 0; w < WORKERS; w++) {
+        churnDone = new CountDownLatch(CHURN_THREADS);
+        double pairsPerMilli = changesPerSecond / 2.0 / 1000 / CHURN_THREADS;
+        for (int w = 0; w < CHURN_THREADS; w++) {
             SynProcess process = node.spawn(counting);
             extras.add(process);
             String base = prefix + w + "-";
-            long offset = intervalNanos * w / WORKERS;
             workers.execute(() -> {
                 try {
                     long ops = 0;
-                    long next = System.nanoTime() + offset;
-                    for (int j = 0; churning.get(); j++) {
-                        String name = base + (j & 63);
-                        registry.register(name, process.ref(), null);
-                        registry.unregister(name);
-                        ops += 2;
-                        next += intervalNanos;
-                        long now = System.nanoTime();
-                        if (now - next > 100_000_000L) {
-                            next = now; // far behind: do not try to catch up in a burst
+                    long start = System.nanoTime();
+                    int j = 0;
+                    while (churning.get()) {
+                        long due = (long) ((System.nanoTime() - start) / 1e6 * pairsPerMilli);
+                        if (due - ops / 2 > pairsPerMilli * 100) {
+                            ops = 2 * (due - (long) (pairsPerMilli * 100)); // far behind: no catch-up burst
                         }
-                        while (next - System.nanoTime() > 0 && churning.get()) {
-                            LockSupport.parkNanos(next - System.nanoTime());
+                        while (ops / 2 < due && churning.get()) {
+                            String name = base + (j++ & 63);
+                            registry.register(name, process.ref(), null);
+                            registry.unregister(name);
+                            ops += 2;
+                            churned.addAndGet(2);
                         }
+                        LockSupport.parkNanos(1_000_000);
                     }
-                    churned.addAndGet(ops);
                 } finally {
                     churnDone.countDown();
                 }
