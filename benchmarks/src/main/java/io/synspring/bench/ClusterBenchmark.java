@@ -241,6 +241,15 @@ public final class ClusterBenchmark {
     }
 
     private List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(baseJvmOptions());
+        String extra = System.getenv("BENCH_PEER_JVM_OPTS"); // e.g. a profiler: -XX:StartFlightRecording=...
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return options;
+    }
+
+    private List<String> baseJvmOptions() {
         return List.of("-Xmx" + options.peerHeap(), "-XX:+UseG1GC", "-Djava.net.preferIPv4Stack=true",
                 "-Dhazelcast.logging.type=slf4j", "--add-modules", "java.se",
                 "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
