@@ -403,7 +403,12 @@ public final class NodeRegistry implements AutoCloseable {
 
         @Override
         public boolean isAliveOrRemote(ProcessRef process) {
-            return !process.node().equals(self) || processes.isAlive(process);
+            return processes.noneExiting() || !process.node().equals(self) || processes.isEntryAlive(process);
+        }
+
+        @Override
+        public boolean noneExiting() {
+            return processes.noneExiting();
         }
     }
 
