@@ -152,12 +152,14 @@ public final class NodeRegistry implements AutoCloseable {
         }
         node.cluster.start();
         node.engines.values().forEach(ScopeEngine::startBeacons);
+        Map<NodeId, Set<String>> others = new java.util.HashMap<>();
         for (Member member : hazelcast.getCluster().getMembers()) {
             String id = member.getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
             if (id != null && !member.localMember()) {
-                node.introduceTo(NodeId.parse(id), HazelcastCluster.scopesOf(member));
+                others.put(NodeId.parse(id), HazelcastCluster.scopesOf(member));
             }
         }
+        node.introduceTo(others);
         log.info("Syn node {} started in scopes {}", node.self, settings.scopes());
         return node;
     }
@@ -299,8 +301,10 @@ public final class NodeRegistry implements AutoCloseable {
         }
     }
 
-    private void introduceTo(NodeId node, Set<String> scopes) {
-        forSharedScopes(scopes, engine -> engine.hello(node));
+    /** Introduces this node to {@code nodes} (with their scopes): in each scope, one snapshot for them all. */
+    private void introduceTo(Map<NodeId, Set<String>> nodes) {
+        engines.forEach((scope, engine) -> engine.hello(nodes.entrySet().stream()
+                .filter(node -> node.getValue().contains(scope)).map(Map.Entry::getKey).toList()));
     }
 
     private void forSharedScopes(Set<String> scopes, java.util.function.Consumer<ScopeEngine> action) {
@@ -392,8 +396,10 @@ public final class NodeRegistry implements AutoCloseable {
 
         @Override
         public void merged() {
+            Map<NodeId, Set<String>> others = new java.util.HashMap<>();
             cluster.peers().values().stream().filter(peer -> !peer.node().equals(self))
-                    .forEach(peer -> introduceTo(peer.node(), peer.scopes()));
+                    .forEach(peer -> others.put(peer.node(), peer.scopes()));
+            introduceTo(others);
         }
 
         @Override
@@ -438,7 +444,12 @@ public final class NodeRegistry implements AutoCloseable {
 
         @Override
         public boolean isAliveOrRemote(ProcessRef process) {
-            return !process.node().equals(self) || processes.isAlive(process);
+            return processes.noneExiting() || !process.node().equals(self) || processes.isEntryAlive(process);
+        }
+
+        @Override
+        public boolean noneExiting() {
+            return processes.noneExiting();
         }
     }
 

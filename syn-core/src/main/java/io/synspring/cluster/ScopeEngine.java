@@ -64,7 +64,8 @@ public final class ScopeEngine {
             ConflictResolver resolver, boolean strictMode, int maxMetadataBytes, Duration requestTimeout,
             Duration syncRetry) {}
 
-    private record Outgoing(@Nullable NodeId to, WireMessage message) {}
+    /** A message for some nodes ({@code to}), or for every peer ({@code null}: the deltas). */
+    private record Outgoing(@Nullable List<NodeId> to, WireMessage message) {}
 
     private record Loss(Registration claim, boolean stop) {}
 
@@ -313,12 +314,23 @@ public final class ScopeEngine {
 
     /** Introduces this node to {@code node}: sends its snapshot and asks for one back. */
     public void hello(NodeId node) {
+        hello(List.of(node));
+    }
+
+    /**
+     * Introduces this node to {@code nodes} (all met at once: at start, or after a split heals): one snapshot,
+     * encoded once, sent to each of them, asking for theirs back.
+     */
+    public void hello(List<NodeId> nodes) {
+        if (nodes.isEmpty()) {
+            return;
+        }
         locked(() -> {
-            peers.add(node);
-            sendSnapshot(node, true);
+            peers.addAll(nodes);
+            enqueueDirect(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, seq), true));
             return null;
         });
-        scheduleSyncCheck(node);
+        nodes.forEach(this::scheduleSyncCheck);
     }
 
     /** This node is leaving: tells every peer, after everything queued before. */
@@ -515,6 +527,10 @@ public final class ScopeEngine {
     }
 
     private void enqueueDirect(NodeId to, WireMessage message) {
+        enqueueDirect(List.of(to), message);
+    }
+
+    private void enqueueDirect(List<NodeId> to, WireMessage message) {
         closeBatch();
         outbox.add(new Outgoing(to, message));
         scheduleFlush();
@@ -548,11 +564,10 @@ public final class ScopeEngine {
             lock.unlock();
         }
         for (Outgoing item : items) {
-            if (item.to() != null) {
-                context.cluster().send(item.to(), context.codec().encode(item.message()));
-            } else if (!targets.isEmpty()) {
+            List<NodeId> to = item.to() != null ? item.to() : targets;
+            if (!to.isEmpty()) {
                 byte[] bytes = context.codec().encode(item.message());
-                for (NodeId peer : targets) {
+                for (NodeId peer : to) {
                     context.cluster().send(peer, bytes);
                 }
             }

@@ -19,6 +19,18 @@ public interface Messenger {
      */
     int deliver(NodeId node, long[] processIds, Object message, @Nullable ReplyTo replyTo);
 
-    /** Whether {@code process} is alive, when it is local; {@code true} for a remote one. */
+    /**
+     * Whether an entry of {@code process} read from a replica may be shown: {@code false} for a local process
+     * that has exited (even before its cleanup ran), {@code true} for a remote one. Only for processes
+     * holding entries in a replica.
+     */
     boolean isAliveOrRemote(ProcessRef process);
+
+    /**
+     * Whether no local process is exiting: then {@link #isAliveOrRemote} is true for every process holding
+     * entries, and a read may skip it (and the memory of the entry's process reference).
+     */
+    default boolean noneExiting() {
+        return false;
+    }
 }

@@ -63,7 +63,8 @@ public final class Registry {
      */
     public Optional<Registration> lookup(String name) {
         Registration registration = engine.replica().lookup(guard.name(name, "name"));
-        if (registration == null || !messenger.isAliveOrRemote(registration.process())) {
+        if (registration == null
+                || !messenger.noneExiting() && !messenger.isAliveOrRemote(registration.process())) {
             return Optional.empty();
         }
         return Optional.of(registration);

@@ -374,35 +374,44 @@ public final class ScopeReplica {
 
     /** Removes the owner's claims the snapshot lacks first, so they never contest the ones it brings. */
     private void replaceOwner(OwnerSnapshot snapshot, Reason reason, Sink sink) {
-        Set<String> kept = new HashSet<>();
-        for (Registration registration : snapshot.registrations()) {
-            if (registration.node().equals(snapshot.owner())) {
-                kept.add(registration.name() + '\u0000' + registration.process().id());
+        NodeId owner = snapshot.owner();
+        List<Registration> heldClaims = claimsOf(owner);
+        if (!heldClaims.isEmpty()) {
+            Set<Entry> keptClaims = new HashSet<>(snapshot.registrations().size() * 2);
+            for (Registration registration : snapshot.registrations()) {
+                keptClaims.add(new Entry(registration.name(), registration.process().id()));
+            }
+            for (Registration held : heldClaims) {
+                if (!keptClaims.contains(new Entry(held.name(), held.process().id()))) {
+                    removeClaim(held.name(), held.process(), reason, sink);
+                }
             }
         }
-        for (Registration held : claimsOf(snapshot.owner())) {
-            if (!kept.contains(held.name() + '\u0000' + held.process().id())) {
-                removeClaim(held.name(), held.process(), reason, sink);
-            }
-        }
         for (Registration registration : snapshot.registrations()) {
-            if (registration.node().equals(snapshot.owner())) {
+            if (registration.node().equals(owner)) {
                 putClaim(registration, reason, sink);
             }
         }
-        Set<String> keptMemberships = new HashSet<>();
+        List<Membership> heldMemberships = membershipsOf(owner);
+        Set<Entry> keptMemberships = heldMemberships.isEmpty() ? null
+                : new HashSet<>(snapshot.memberships().size() * 2);
         for (Membership membership : snapshot.memberships()) {
-            if (membership.node().equals(snapshot.owner())) {
-                keptMemberships.add(membership.group() + '\u0000' + membership.process().id());
+            if (membership.node().equals(owner)) {
+                if (keptMemberships != null) {
+                    keptMemberships.add(new Entry(membership.group(), membership.process().id()));
+                }
                 putMembership(membership, reason, sink);
             }
         }
-        for (Membership held : membershipsOf(snapshot.owner())) {
-            if (!keptMemberships.contains(held.group() + '\u0000' + held.process().id())) {
+        for (Membership held : heldMemberships) {
+            if (!keptMemberships.contains(new Entry(held.group(), held.process().id()))) {
                 removeMembership(held.group(), held.process(), reason, sink);
             }
         }
     }
+
+    /** A name or group held by one process of a known owner: what a snapshot keeps. */
+    private record Entry(String name, long process) {}
 
     private void apply(Change change, Sink sink) {
         if (change instanceof Change.Register register) {

@@ -1,0 +1,45 @@
+package io.synspring.bench;
+
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.ListenerConfig;
+import io.synspring.NodeRegistry;
+import io.synspring.SynSettings;
+import io.synspring.cluster.EmbeddedMember;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+
+/** How every benchmark JVM starts its Syn node: loopback TCP/IP members, never multicast. */
+final class BenchNodes {
+
+    private BenchNodes() {}
+
+    static Config config(String cluster, int port, List<String> members) {
+        return new EmbeddedMember(cluster, "127.0.0.1", port, members, Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(1)).toConfig();
+    }
+
+    /**
+     * Starts a node; {@code listener} (if any) is registered in the Hazelcast config, so it is called before
+     * Syn's own membership listener and its timestamps are not late.
+     */
+    static NodeRegistry start(Config config, String nodeName, MembershipListener listener) {
+        if (listener != null) {
+            config.addListenerConfig(new ListenerConfig(listener));
+        }
+        return NodeRegistry.create(config, SynSettings.builder().nodeName(nodeName)
+                .requestTimeout(Duration.ofSeconds(30)).build());
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

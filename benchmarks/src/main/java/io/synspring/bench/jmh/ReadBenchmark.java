@@ -1,0 +1,175 @@
+package io.synspring.bench.jmh;
+
+import com.hazelcast.config.Config;
+import io.synspring.NodeRegistry;
+import io.synspring.SynSettings;
+import io.synspring.cluster.EmbeddedMember;
+import io.synspring.cluster.NodeId;
+import io.synspring.events.Reason;
+import io.synspring.events.SynEvent;
+import io.synspring.groups.Membership;
+import io.synspring.process.ProcessRef;
+import io.synspring.process.SynProcess;
+import io.synspring.registry.ConflictResolver;
+import io.synspring.registry.Registration;
+import io.synspring.registry.Registry;
+import io.synspring.replication.OwnerSnapshot;
+import io.synspring.replication.ScopeReplica;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Local reads on one thread (one core): lookups in a registry of 100k names, and members() / memberCount()
+ * of a 100k-member group.
+ *
+ * <ul>
+ *   <li>{@code registryLookup}: {@link Registry#lookup} on a running standalone node whose 100k names belong
+ *       to its own live processes: the public API with its name check and the liveness check of a local
+ *       process.
+ *   <li>{@code replicaLookup}: the replica read under it, on a replica holding 100k names of another node (as
+ *       every node holds the others' names).
+ *   <li>{@code replicaMembers} / {@code replicaMemberCount}: the group reads of a replica holding a
+ *       100k-member group of another node.
+ * </ul>
+ * The names looked up are distinct String instances equal to the registered ones, allocated in the order
+ * they are looked up (as names freshly read from the network), and that order is shuffled: the registry's
+ * entries are visited at random, not in a cache-friendly walk.
+ */
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Djava.net.preferIPv4Stack=true", "--add-modules", "java.se",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Threads(1)
+public class ReadBenchmark {
+
+    private static final ScopeReplica.Sink NO_EVENTS = new ScopeReplica.Sink() {
+        @Override
+        public void event(SynEvent event) {}
+
+        @Override
+        public void localConflictLost(Registration loser, boolean stop) {}
+    };
+
+    @Param("100000")
+    public int size;
+
+    private NodeRegistry node;
+    private Registry registry;
+    private ScopeReplica replica;
+    private String[] probes;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        int port = freePort();
+        Config config = new EmbeddedMember("jmh-" + UUID.randomUUID(), "127.0.0.1", port,
+                List.of("127.0.0.1:" + port), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .toConfig();
+        node = NodeRegistry.create(config, SynSettings.builder().nodeName("jmh").build());
+        registry = node.registry();
+        List<String> names = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            String name = "device-" + i;
+            names.add(name);
+            SynProcess process = node.spawn((message, context) -> {});
+            registry.register(name, process.ref(), null);
+        }
+
+        NodeId other = new NodeId("other", 1);
+        replica = new ScopeReplica("default", new NodeId("jmh-replica", 1), ConflictResolver.KEEP_MOST_RECENT);
+        List<Registration> registrations = new ArrayList<>(size);
+        List<Membership> memberships = new ArrayList<>(size);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < size; i++) {
+            ProcessRef process = new ProcessRef(other, i + 1);
+            registrations.add(new Registration(names.get(i), process, null, now));
+            memberships.add(new Membership("big", process, null, now));
+        }
+        replica.receive(new OwnerSnapshot("default", other, 0, registrations, memberships), Reason.NORMAL, NO_EVENTS);
+
+        List<String> shuffled = new ArrayList<>(names);
+        Collections.shuffle(shuffled, new Random(42));
+        probes = new String[size];
+        for (int i = 0; i < size; i++) {
+            probes[i] = new String(shuffled.get(i).toCharArray()); // allocated in the order they are looked up
+        }
+        if (registry.count() != size || replica.count() != size || replica.memberCount("big") != size) {
+            throw new IllegalStateException("setup failed: " + registry.count() + " / " + replica.count());
+        }
+        System.gc(); // measure the steady state: live data compacted as after the collections of a running node
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        node.close();
+    }
+
+    private String nextName() {
+        int i = next;
+        next = i + 1 == probes.length ? 0 : i + 1;
+        return probes[i];
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public Optional<Registration> registryLookup() {
+        return registry.lookup(nextName());
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public Registration replicaLookup() {
+        return replica.lookup(nextName());
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public List<Membership> replicaMembers() {
+        return replica.members("big");
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int replicaMemberCount() {
+        return replica.memberCount("big");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
