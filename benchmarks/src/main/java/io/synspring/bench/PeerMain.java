@@ -46,6 +46,8 @@ import java.util.stream.Collectors;
  */
 public final class PeerMain {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PeerMain.class);
+
     static final int WORKERS = 100;
     static final int CHURN_THREADS = 8;
     static final String PREFIX = "@@ ";
@@ -115,7 +117,7 @@ public final class PeerMain {
                 }
             } catch (RuntimeException | InterruptedException e) {
                 reply("error " + line + ": " + e);
-                e.printStackTrace();
+                log.error("command '{}' failed", line, e);
             }
         }
         node.close();
@@ -262,7 +264,7 @@ public final class PeerMain {
                     }
                 } catch (RuntimeException e) {
                     failures.incrementAndGet();
-                    e.printStackTrace();
+                    log.error("a benchmark operation failed", e);
                 } finally {
                     done.countDown();
                 }
