@@ -9,7 +9,6 @@ import io.synspring.cluster.NodeId;
 import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
 import io.synspring.groups.MultiCallResult;
-import io.synspring.process.MessageHandler;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
 import java.io.File;
@@ -33,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.results.RunResult;
@@ -119,14 +117,7 @@ public final class ClusterBenchmark {
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final Map<String, Long> memberAdded = new ConcurrentHashMap<>();
     private final Map<String, Long> memberRemoved = new ConcurrentHashMap<>();
-    private final AtomicLong received = new AtomicLong();
-    private final MessageHandler counting = (message, context) -> {
-        if (context.isCall()) {
-            context.reply("pong");
-        } else {
-            received.incrementAndGet();
-        }
-    };
+    private final CountingHandler counting = new CountingHandler();
     private final List<PeerHandle> peers = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private NodeRegistry master;
@@ -619,7 +610,7 @@ public final class ClusterBenchmark {
     }
 
     private long publishRound(int messages, int local, int perPeer) {
-        received.set(0);
+        counting.reset();
         a.call("reset", "ok", 60);
         b.call("reset", "ok", 60);
         for (int i = 0; i < messages; i++) {
@@ -627,7 +618,7 @@ public final class ClusterBenchmark {
         }
         long expectLocal = (long) messages * local;
         String expectPeer = "received " + (long) messages * perPeer;
-        Poll.until(() -> received.get() == expectLocal, PHASE_TIMEOUT, "local deliveries");
+        Poll.until(() -> counting.received() == expectLocal, PHASE_TIMEOUT, "local deliveries");
         long[] end = {System.nanoTime()};
         for (PeerHandle peer : List.of(a, b)) {
             Poll.until(() -> {

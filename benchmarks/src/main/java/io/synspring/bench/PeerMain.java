@@ -8,7 +8,6 @@ import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
 import io.synspring.process.ExitReason;
 import io.synspring.cluster.NodeId;
-import io.synspring.process.MessageHandler;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.RegisterResult;
@@ -64,14 +63,7 @@ public final class PeerMain {
         thread.setDaemon(true);
         return thread;
     });
-    private final AtomicLong received = new AtomicLong();
-    private final MessageHandler counting = (message, context) -> {
-        if (context.isCall()) {
-            context.reply("pong");
-        } else {
-            received.incrementAndGet();
-        }
-    };
+    private final CountingHandler counting = new CountingHandler();
     private final List<SynProcess> extras = new ArrayList<>();
     private SynProcess[] processes = new SynProcess[0];
     private String[] names = new String[0];
@@ -200,10 +192,10 @@ public final class PeerMain {
                 reply("ok");
                 return true;
             case "received":
-                reply("received " + received.get());
+                reply("received " + counting.received());
                 return true;
             case "reset":
-                received.set(0);
+                counting.reset();
                 reply("ok");
                 return true;
             case "heal":
