@@ -390,10 +390,10 @@ public final class ScopeEngine {
             // entries of a node this replica did not follow yet appear because the nodes met: NODE_UP;
             // otherwise the snapshot repairs a gap
             Reason reason = replica.follows(from) ? Reason.NORMAL : new Reason.NodeUp(from);
-            replica.receive(sync.snapshot(), reason, sink);
-            if (sync.replyWanted()) {
-                sendSnapshot(from, false);
+            if (sync.replyWanted() && sync.snapshot().part() == 0) {
+                sendSnapshot(from, false); // at once: both snapshots travel at the same time
             }
+            replica.receive(sync.snapshot(), reason, sink);
         } else if (message instanceof WireMessage.Leaving) {
             peers.remove(from);
             replica.dropOwner(from, new Reason.NodeDown(from), sink);
@@ -471,7 +471,9 @@ public final class ScopeEngine {
         try {
             context.scheduler().schedule(() -> inbound.execute(() -> locked(() -> {
                 syncChecks.remove(node);
-                if (peers.contains(node) && replica.needsSnapshot(node) && context.cluster().isVisible(node)) {
+                if (replica.receivingSnapshot(node)) {
+                    scheduleSyncCheck(node); // a large snapshot is still coming in: give it time
+                } else if (peers.contains(node) && replica.needsSnapshot(node) && context.cluster().isVisible(node)) {
                     log.debug("scope {}: not in sync with {}, asking for its snapshot", scope, node);
                     sendSnapshot(node, true);
                     scheduleSyncCheck(node);
@@ -566,10 +568,11 @@ public final class ScopeEngine {
         for (Outgoing item : items) {
             List<NodeId> to = item.to() != null ? item.to() : targets;
             if (!to.isEmpty()) {
-                byte[] bytes = context.codec().encode(item.message());
-                for (NodeId peer : to) {
-                    context.cluster().send(peer, bytes);
-                }
+                context.codec().encode(item.message(), packet -> {
+                    for (NodeId peer : to) {
+                        context.cluster().send(peer, packet);
+                    }
+                });
             }
         }
     }

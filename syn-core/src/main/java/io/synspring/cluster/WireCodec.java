@@ -38,8 +38,10 @@ import io.synspring.replication.OwnerSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,6 +59,13 @@ public final class WireCodec {
     private static final byte DELIVER = 6;
     private static final byte REPLY = 7;
     private static final byte BEACON = 8;
+
+    /** A snapshot part ends once it holds this many bytes: no huge arrays, and the receiver starts early. */
+    static final int SNAPSHOT_PART_BYTES = 128 * 1024;
+    private static final byte PART_REGISTRATION = 1;
+    private static final byte PART_MEMBERSHIP = 2;
+    private static final byte PART_END = 3;
+    private static final byte SNAPSHOT_END = 4;
 
     private final InternalSerializationService serialization;
     private final ConcurrentHashMap<NodeId, NodeId> nodes = new ConcurrentHashMap<>();
@@ -98,18 +107,33 @@ public final class WireCodec {
         }
     }
 
+    /**
+     * Encodes {@code message} into the packets that carry it, handed to {@code packets} in order: one for
+     * most messages, a packet per part of about {@value #SNAPSHOT_PART_BYTES} bytes for a snapshot.
+     */
+    public void encode(WireMessage message, Consumer<byte[]> packets) {
+        if (message instanceof Sync sync) {
+            try {
+                encodeSnapshot(sync, packets);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            packets.accept(encode(message));
+        }
+    }
+
+    /** Encodes a message that travels in one packet: anything but a {@link Sync}. */
     public byte[] encode(WireMessage message) {
+        if (message instanceof Sync) {
+            throw new IllegalArgumentException("a snapshot travels in parts: encode it with encode(message, packets)");
+        }
         BufferObjectDataOutput out = serialization.createObjectDataOutput(256);
         try {
             if (message instanceof Deltas deltas) {
                 out.writeByte(DELTAS);
                 writeNode(out, deltas.from());
                 writeBatch(out, deltas.batch());
-            } else if (message instanceof Sync sync) {
-                out.writeByte(SYNC);
-                writeNode(out, sync.from());
-                out.writeBoolean(sync.replyWanted());
-                writeSnapshot(out, sync.snapshot());
             } else if (message instanceof WireMessage.Beacon beacon) {
                 out.writeByte(BEACON);
                 writeNode(out, beacon.from());
@@ -169,7 +193,7 @@ public final class WireCodec {
                     return new Deltas(from, readBatch(in));
                 case SYNC: {
                     boolean replyWanted = in.readBoolean();
-                    return new Sync(from, readSnapshot(in), replyWanted);
+                    return new Sync(from, readSnapshotPart(in), replyWanted);
                 }
                 case LEAVING:
                     return new Leaving(from, in.readString());
@@ -197,13 +221,15 @@ public final class WireCodec {
 
     // ---------------------------------------------------------------- replication
 
+    // Batches and snapshots hold entries of the owner's own processes only: a process is its local id.
+
     private void writeBatch(ObjectDataOutput out, ChangeBatch batch) throws IOException {
         out.writeString(batch.scope());
         writeNode(out, batch.owner());
         out.writeLong(batch.firstSeq());
         out.writeInt(batch.changes().size());
         for (Change change : batch.changes()) {
-            writeChange(out, change);
+            writeChange(out, batch.owner(), change);
         }
     }
 
@@ -214,75 +240,124 @@ public final class WireCodec {
         int size = in.readInt();
         List<Change> changes = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            changes.add(readChange(in));
+            changes.add(readChange(in, owner));
         }
         return new ChangeBatch(scope, owner, firstSeq, changes);
     }
 
-    private void writeSnapshot(ObjectDataOutput out, OwnerSnapshot snapshot) throws IOException {
-        out.writeString(snapshot.scope());
-        writeNode(out, snapshot.owner());
-        out.writeLong(snapshot.seq());
-        out.writeInt(snapshot.registrations().size());
-        for (Registration registration : snapshot.registrations()) {
-            writeRegistration(out, registration);
+    private void encodeSnapshot(Sync sync, Consumer<byte[]> packets) throws IOException {
+        OwnerSnapshot snapshot = sync.snapshot();
+        if (snapshot.part() != 0 || !snapshot.last()) {
+            throw new IllegalArgumentException("only a whole snapshot is cut into parts, not part " + snapshot.part());
         }
-        out.writeInt(snapshot.memberships().size());
-        for (Membership membership : snapshot.memberships()) {
-            writeMembership(out, membership);
+        Iterator<Registration> registrations = snapshot.registrations().iterator();
+        Iterator<Membership> memberships = snapshot.memberships().iterator();
+        boolean last = false;
+        for (int part = 0; !last; part++) {
+            BufferObjectDataOutput out = serialization.createObjectDataOutput(SNAPSHOT_PART_BYTES + 1024);
+            out.writeByte(SYNC);
+            writeNode(out, sync.from());
+            out.writeBoolean(sync.replyWanted());
+            out.writeString(snapshot.scope());
+            writeNode(out, snapshot.owner());
+            out.writeLong(snapshot.seq());
+            out.writeInt(part);
+            while (registrations.hasNext() && out.position() < SNAPSHOT_PART_BYTES) {
+                out.writeByte(PART_REGISTRATION);
+                writeOwned(out, snapshot.owner(), registrations.next());
+            }
+            while (!registrations.hasNext() && memberships.hasNext() && out.position() < SNAPSHOT_PART_BYTES) {
+                out.writeByte(PART_MEMBERSHIP);
+                writeOwned(out, snapshot.owner(), memberships.next());
+            }
+            last = !registrations.hasNext() && !memberships.hasNext();
+            out.writeByte(last ? SNAPSHOT_END : PART_END);
+            packets.accept(out.toByteArray());
         }
     }
 
-    private OwnerSnapshot readSnapshot(ObjectDataInput in) throws IOException {
+    private OwnerSnapshot readSnapshotPart(ObjectDataInput in) throws IOException {
         String scope = in.readString();
         NodeId owner = readNode(in);
         long seq = in.readLong();
-        int registrationCount = in.readInt();
-        List<Registration> registrations = new ArrayList<>(registrationCount);
-        for (int i = 0; i < registrationCount; i++) {
-            registrations.add(readRegistration(in));
+        int part = in.readInt();
+        List<Registration> registrations = new ArrayList<>();
+        List<Membership> memberships = new ArrayList<>();
+        while (true) {
+            byte type = in.readByte();
+            switch (type) {
+                case PART_REGISTRATION -> registrations.add(readOwnedRegistration(in, owner));
+                case PART_MEMBERSHIP -> memberships.add(readOwnedMembership(in, owner));
+                case PART_END, SNAPSHOT_END -> {
+                    return new OwnerSnapshot(scope, owner, seq, part, type == SNAPSHOT_END, registrations, memberships);
+                }
+                default -> throw new IllegalArgumentException("unknown snapshot entry type " + type);
+            }
         }
-        int membershipCount = in.readInt();
-        List<Membership> memberships = new ArrayList<>(membershipCount);
-        for (int i = 0; i < membershipCount; i++) {
-            memberships.add(readMembership(in));
-        }
-        return new OwnerSnapshot(scope, owner, seq, registrations, memberships);
     }
 
-    private void writeChange(ObjectDataOutput out, Change change) throws IOException {
+    private void writeChange(ObjectDataOutput out, NodeId owner, Change change) throws IOException {
         if (change instanceof Change.Register register) {
             out.writeByte(1);
-            writeRegistration(out, register.registration());
+            writeOwned(out, owner, register.registration());
         } else if (change instanceof Change.Unregister unregister) {
             out.writeByte(2);
             out.writeString(unregister.name());
-            writeRef(out, unregister.process());
+            out.writeLong(ownId(owner, unregister.process()));
         } else if (change instanceof Change.Join join) {
             out.writeByte(3);
-            writeMembership(out, join.membership());
+            writeOwned(out, owner, join.membership());
         } else if (change instanceof Change.Leave leave) {
             out.writeByte(4);
             out.writeString(leave.group());
-            writeRef(out, leave.process());
+            out.writeLong(ownId(owner, leave.process()));
         }
         writeReason(out, change.reason());
     }
 
-    private Change readChange(ObjectDataInput in) throws IOException {
+    private Change readChange(ObjectDataInput in, NodeId owner) throws IOException {
         byte type = in.readByte();
         switch (type) {
             case 1:
-                return new Change.Register(readRegistration(in), readReason(in));
+                return new Change.Register(readOwnedRegistration(in, owner), readReason(in));
             case 2:
-                return new Change.Unregister(in.readString(), readRef(in), readReason(in));
+                return new Change.Unregister(in.readString(), new ProcessRef(owner, in.readLong()), readReason(in));
             case 3:
-                return new Change.Join(readMembership(in), readReason(in));
+                return new Change.Join(readOwnedMembership(in, owner), readReason(in));
             case 4:
-                return new Change.Leave(in.readString(), readRef(in), readReason(in));
+                return new Change.Leave(in.readString(), new ProcessRef(owner, in.readLong()), readReason(in));
             default:
                 throw new IllegalArgumentException("unknown change type " + type);
         }
+    }
+
+    private void writeOwned(ObjectDataOutput out, NodeId owner, Registration registration) throws IOException {
+        out.writeString(registration.name());
+        out.writeLong(ownId(owner, registration.process()));
+        writeValue(out, registration.meta());
+        out.writeLong(registration.time());
+    }
+
+    private Registration readOwnedRegistration(ObjectDataInput in, NodeId owner) throws IOException {
+        return new Registration(in.readString(), new ProcessRef(owner, in.readLong()), readValue(in), in.readLong());
+    }
+
+    private void writeOwned(ObjectDataOutput out, NodeId owner, Membership membership) throws IOException {
+        out.writeString(membership.group());
+        out.writeLong(ownId(owner, membership.process()));
+        writeValue(out, membership.meta());
+        out.writeLong(membership.time());
+    }
+
+    private Membership readOwnedMembership(ObjectDataInput in, NodeId owner) throws IOException {
+        return new Membership(in.readString(), new ProcessRef(owner, in.readLong()), readValue(in), in.readLong());
+    }
+
+    private static long ownId(NodeId owner, ProcessRef process) {
+        if (!process.node().equals(owner)) {
+            throw new IllegalStateException(owner + " cannot send an entry of " + process + ", which it does not own");
+        }
+        return process.id();
     }
 
     private void writeRegistration(ObjectDataOutput out, Registration registration) throws IOException {

@@ -21,7 +21,8 @@ public sealed interface WireMessage {
 
     /**
      * The sender's full state in a scope, sent when nodes meet or a receiver lost track;
-     * {@code replyWanted}: the receiver answers with its own snapshot.
+     * {@code replyWanted}: the receiver answers with its own snapshot. It crosses the wire in parts (each
+     * decoded as a Sync holding one part of the snapshot), back to back in the sender's order.
      */
     record Sync(NodeId from, OwnerSnapshot snapshot, boolean replyWanted) implements WireMessage {}
 

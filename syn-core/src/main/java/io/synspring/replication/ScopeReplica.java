@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -272,13 +271,17 @@ public final class ScopeReplica {
     public Receipt receive(ChangeBatch batch, Sink sink) {
         OwnerStream stream = streams.computeIfAbsent(batch.owner(), owner -> new OwnerStream());
         stream.knownSeq = Math.max(stream.knownSeq, batch.lastSeq());
-        if (!stream.hasBase()) {
+        PartialSnapshot partial = stream.partial;
+        if (partial != null && batch.lastSeq() <= partial.seq) {
+            return Receipt.DUPLICATE; // the snapshot coming in holds these changes already
+        }
+        if (!stream.hasBase() && partial == null) {
             return Receipt.NO_BASE;
         }
         if (batch.lastSeq() <= stream.lastSeq) {
             return Receipt.DUPLICATE;
         }
-        if (batch.firstSeq() > stream.lastSeq + 1) {
+        if (partial != null || stream.broken || batch.firstSeq() > stream.lastSeq + 1) {
             stream.heldBack.put(batch.firstSeq(), batch);
             return Receipt.GAP;
         }
@@ -288,17 +291,45 @@ public final class ScopeReplica {
     }
 
     /**
-     * Replaces everything held for the snapshot's owner by the snapshot, unless what is held is already
-     * newer. Added entries carry {@code reason} (NODE_UP when nodes meet).
+     * Applies a snapshot, or one part of it: the entries it brings are shown as each part arrives; with the
+     * last part, whatever else was held for the owner is removed and the owner's later changes apply. A
+     * snapshot older than what is applied already is ignored, and so is a part that does not follow the
+     * previous one (a part was lost: the snapshot is incomplete and {@link #needsSnapshot} says so). Added
+     * entries carry {@code reason} (NODE_UP when nodes meet), the one given with the first part.
      *
-     * @return whether the snapshot was applied
+     * @return whether this completed a snapshot
      */
     public boolean receive(OwnerSnapshot snapshot, Reason reason, Sink sink) {
-        OwnerStream stream = streams.computeIfAbsent(snapshot.owner(), owner -> new OwnerStream());
-        if (stream.hasBase() && snapshot.seq() < stream.lastSeq) {
-            return false; // older than what is applied already (it was overtaken): applying it would go back in time
+        NodeId owner = snapshot.owner();
+        OwnerStream stream = streams.computeIfAbsent(owner, id -> new OwnerStream());
+        PartialSnapshot partial = stream.partial;
+        if (snapshot.part() == 0) {
+            if (stream.hasBase() && snapshot.seq() < stream.lastSeq) {
+                return false; // older than what is applied already (it was overtaken): applying it would go back in time
+            }
+            partial = stream.partial = new PartialSnapshot(snapshot.seq(), reason, claimsOf(owner), membershipsOf(owner));
+            stream.knownSeq = Math.max(stream.knownSeq, snapshot.seq());
+        } else if (partial == null || partial.seq != snapshot.seq()) {
+            return false; // a part of a snapshot whose first part was lost or ignored
+        } else if (partial.nextPart != snapshot.part()) {
+            stream.partial = null; // a part was lost: what arrived stays shown until a whole snapshot replaces it
+            stream.broken = true;
+            return false;
         }
-        replaceOwner(snapshot, reason, sink);
+        partial.nextPart++;
+        partial.progressed = true;
+        applyPart(snapshot, partial, sink);
+        if (!snapshot.last()) {
+            return false;
+        }
+        for (Registration stale : partial.staleClaims.values()) {
+            removeClaim(stale.name(), stale.process(), partial.reason, sink);
+        }
+        for (Membership stale : partial.staleMemberships.values()) {
+            removeMembership(stale.group(), stale.process(), partial.reason, sink);
+        }
+        stream.partial = null;
+        stream.broken = false;
         stream.lastSeq = snapshot.seq();
         stream.knownSeq = Math.max(stream.knownSeq, snapshot.seq());
         stream.heldBack.headMap(snapshot.seq(), true).clear();
@@ -306,10 +337,25 @@ public final class ScopeReplica {
         return true;
     }
 
+    /**
+     * Whether a snapshot of {@code owner} is coming in and a part of it arrived since the last call: a
+     * receiver waiting for it should not ask for another yet.
+     */
+    public boolean receivingSnapshot(NodeId owner) {
+        OwnerStream stream = streams.get(owner);
+        PartialSnapshot partial = stream == null ? null : stream.partial;
+        if (partial == null || !partial.progressed) {
+            return false;
+        }
+        partial.progressed = false;
+        return true;
+    }
+
     /** Whether changes of {@code owner} are held back behind a gap, or none were ever based on a snapshot. */
     public boolean needsSnapshot(NodeId owner) {
         OwnerStream stream = streams.get(owner);
-        return stream == null || !stream.hasBase() || !stream.heldBack.isEmpty() || stream.lastSeq < stream.knownSeq;
+        return stream == null || !stream.hasBase() || stream.partial != null || stream.broken
+                || !stream.heldBack.isEmpty() || stream.lastSeq < stream.knownSeq;
     }
 
     /**
@@ -372,46 +418,32 @@ public final class ScopeReplica {
         }
     }
 
-    /** Removes the owner's claims the snapshot lacks first, so they never contest the ones it brings. */
-    private void replaceOwner(OwnerSnapshot snapshot, Reason reason, Sink sink) {
-        NodeId owner = snapshot.owner();
-        List<Registration> heldClaims = claimsOf(owner);
-        if (!heldClaims.isEmpty()) {
-            Set<Entry> keptClaims = new HashSet<>(snapshot.registrations().size() * 2);
-            for (Registration registration : snapshot.registrations()) {
-                keptClaims.add(new Entry(registration.name(), registration.process().id()));
+    /**
+     * Shows a snapshot part's entries. An owner holds at most one claim on a name, so a claim of the owner's
+     * on the same name by another process is outdated: it goes first, so it never contests the new one.
+     */
+    private void applyPart(OwnerSnapshot part, PartialSnapshot partial, Sink sink) {
+        NodeId owner = part.owner();
+        for (Registration registration : part.registrations()) {
+            if (!registration.node().equals(owner)) {
+                continue;
             }
-            for (Registration held : heldClaims) {
-                if (!keptClaims.contains(new Entry(held.name(), held.process().id()))) {
-                    removeClaim(held.name(), held.process(), reason, sink);
-                }
+            Registration outdated = partial.staleClaims.remove(registration.name());
+            if (outdated != null && !outdated.process().equals(registration.process())) {
+                removeClaim(outdated.name(), outdated.process(), partial.reason, sink);
             }
+            putClaim(registration, partial.reason, sink);
         }
-        for (Registration registration : snapshot.registrations()) {
-            if (registration.node().equals(owner)) {
-                putClaim(registration, reason, sink);
-            }
-        }
-        List<Membership> heldMemberships = membershipsOf(owner);
-        Set<Entry> keptMemberships = heldMemberships.isEmpty() ? null
-                : new HashSet<>(snapshot.memberships().size() * 2);
-        for (Membership membership : snapshot.memberships()) {
+        for (Membership membership : part.memberships()) {
             if (membership.node().equals(owner)) {
-                if (keptMemberships != null) {
-                    keptMemberships.add(new Entry(membership.group(), membership.process().id()));
-                }
-                putMembership(membership, reason, sink);
-            }
-        }
-        for (Membership held : heldMemberships) {
-            if (!keptMemberships.contains(new Entry(held.group(), held.process().id()))) {
-                removeMembership(held.group(), held.process(), reason, sink);
+                partial.staleMemberships.remove(new MemberKey(membership.group(), membership.process().id()));
+                putMembership(membership, partial.reason, sink);
             }
         }
     }
 
-    /** A name or group held by one process of a known owner: what a snapshot keeps. */
-    private record Entry(String name, long process) {}
+    /** A membership of one process of a known owner. */
+    private record MemberKey(String group, long process) {}
 
     private void apply(Change change, Sink sink) {
         if (change instanceof Change.Register register) {
@@ -602,9 +634,33 @@ public final class ScopeReplica {
         /** The highest sequence number the owner is known to have reached (from batches and beacons). */
         long knownSeq = -1;
         final TreeMap<Long, ChangeBatch> heldBack = new TreeMap<>();
+        /** A snapshot arriving in parts; its owner's changes wait until it is complete. */
+        @Nullable PartialSnapshot partial;
+        /** A snapshot lost a part: the owner's entries are a mix until a whole snapshot comes. */
+        boolean broken;
 
         boolean hasBase() {
             return lastSeq >= 0;
+        }
+    }
+
+    /** A snapshot whose parts are arriving: what was held for the owner before it and has not come again. */
+    private static final class PartialSnapshot {
+        final long seq;
+        final Reason reason;
+        /** By name: an owner holds at most one claim per name. */
+        final Map<String, Registration> staleClaims;
+        final Map<MemberKey, Membership> staleMemberships;
+        int nextPart;
+        boolean progressed;
+
+        PartialSnapshot(long seq, Reason reason, List<Registration> heldClaims, List<Membership> heldMemberships) {
+            this.seq = seq;
+            this.reason = reason;
+            this.staleClaims = new HashMap<>(heldClaims.size() * 2);
+            heldClaims.forEach(claim -> staleClaims.put(claim.name(), claim));
+            this.staleMemberships = new HashMap<>(heldMemberships.size() * 2);
+            heldMemberships.forEach(held -> staleMemberships.put(new MemberKey(held.group(), held.process().id()), held));
         }
     }
 }

@@ -192,4 +192,32 @@ class RegistryNodeUpDownTest {
     }
 
 
+    @Test
+    void aJoinersLargeRegistryArrivesWholeThroughASnapshotInManyParts() {
+        try (TestCluster cluster = Splits.startSplit(index -> settings -> settings)) {
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
+            NodeRegistry joiner = cluster.node(2);
+            int count = 20_000; // about 700 KB of snapshot: several parts
+            for (int n = 0; n < count; n++) {
+                SynProcess process = joiner.spawn((message, ctx) -> {});
+                joiner.registry().register("device-" + n, process.ref(), n % 2 == 0 ? "meta-" + n : null);
+                joiner.groups().join("group-" + n % 7, process.ref());
+            }
+
+            Splits.heal(cluster);
+
+            NodeId joinerId = joiner.node();
+            for (int i : new int[] {0, 1}) {
+                NodeRegistry node = cluster.node(i);
+                await().until(() -> node.registry().count(joinerId) == count
+                        && node.groups().memberCount("group-0") == (count + 6) / 7);
+                assertThat(node.registry().lookup("device-" + (count - 2)).map(Registration::meta))
+                        .contains("meta-" + (count - 2));
+                EventLog log = logs.get(i);
+                await().until(() -> log.all().stream().filter(SynEvent.Registered.class::isInstance).count() == count);
+                assertThat(log.all()).allSatisfy(event -> assertThat(event.reason()).isEqualTo(new Reason.NodeUp(joinerId)))
+                        .noneMatch(SynEvent.Unregistered.class::isInstance);
+            }
+        }
+    }
 }

@@ -130,7 +130,8 @@ class ReplicaConvergenceProperties {
         assertThat(sim.violations).isEmpty();
 
         for (String what : List.of("conflict lost", "loser stopped", "receipt GAP", "receipt NO_BASE",
-                "receipt DUPLICATE", "gap filled by a batch", "resync behind a gap", "stale snapshot ignored", "stale snapshot applied")) {
+                "receipt DUPLICATE", "gap filled by a batch", "resync behind a gap", "stale snapshot ignored", "stale snapshot applied",
+                "snapshot in parts", "snapshot part lost")) {
             Statistics.label(what).collect(sim.happened.containsKey(what));
         }
         Statistics.label("visible names").collect(Math.min(expectedNames.size(), 4));
@@ -141,6 +142,8 @@ class ReplicaConvergenceProperties {
         Statistics.label("receipt NO_BASE").coverage(c -> c.check(true).percentage(p -> p >= 3));
         Statistics.label("gap filled by a batch").coverage(c -> c.check(true).percentage(p -> p >= 5));
         Statistics.label("resync behind a gap").coverage(c -> c.check(true).percentage(p -> p >= 5));
+        Statistics.label("snapshot in parts").coverage(c -> c.check(true).percentage(p -> p >= 10));
+        Statistics.label("snapshot part lost").coverage(c -> c.check(true).percentage(p -> p >= 1));
     }
 
     private static void run(ReplicaSimulation sim, Step step) {

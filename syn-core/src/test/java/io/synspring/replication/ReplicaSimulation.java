@@ -27,14 +27,14 @@ import org.jspecify.annotations.Nullable;
  * their own processes' entries the way the engine does (stamped with per-owner sequence numbers, batched,
  * conflict losses given up with CONFLICT_RESOLUTION and the loser stopped when the resolution says so), and a
  * lossy network delivers the batches to every other node in any order, with duplicates, drops, resyncs from
- * the owner's snapshot, stale snapshots and node down/up.
+ * the owner's snapshot (in parts, in order, any of which can be lost), stale snapshots and node down/up.
  */
 final class ReplicaSimulation {
 
     static final String SCOPE = "sim";
 
     /** Something in flight to a node. */
-    sealed interface Message permits Deliver, Resync, Stale {
+    sealed interface Message permits Deliver, Resync, Parts, Stale {
         NodeId to();
     }
 
@@ -43,6 +43,9 @@ final class ReplicaSimulation {
 
     /** The owner's snapshot, taken when this is delivered (a resync or a node-up exchange). */
     record Resync(NodeId to, NodeId owner) implements Message {}
+
+    /** The rest of a snapshot crossing the wire in parts, in order: delivering it applies the next part. */
+    record Parts(NodeId to, List<OwnerSnapshot> remaining) implements Message {}
 
     /** A snapshot taken earlier, delivered now: possibly older than what the receiver already has. */
     record Stale(NodeId to, OwnerSnapshot snapshot) implements Message {}
@@ -256,10 +259,21 @@ final class ReplicaSimulation {
         if (inFlight.isEmpty()) {
             return;
         }
-        Message lost = inFlight.get(Math.floorMod(pick, inFlight.size()));
+        List<Message> partsInFlight = inFlight.stream().filter(Parts.class::isInstance).toList();
+        // snapshot parts are few and short-lived: on an even pick, one of them is lost if any is in flight
+        List<Message> candidates = partsInFlight.isEmpty() || pick % 2 != 0 ? inFlight : partsInFlight;
+        Message lost = candidates.get(Math.floorMod(pick, candidates.size()));
         if (lost instanceof Deliver deliver) {
             inFlight.remove(lost);
             requestResync(node(deliver.to()), node(deliver.batch().owner()));
+        } else if (lost instanceof Parts parts) {
+            count("snapshot part lost");
+            inFlight.remove(lost);
+            List<OwnerSnapshot> rest = parts.remaining().subList(1, parts.remaining().size());
+            if (!rest.isEmpty()) {
+                inFlight.add(new Parts(parts.to(), rest));
+            }
+            requestResync(node(parts.to()), node(parts.remaining().get(0).owner()));
         }
     }
 
@@ -330,12 +344,15 @@ final class ReplicaSimulation {
             if (based.contains(List.of(to.id, owner.id)) && to.replica.needsSnapshot(owner.id)) {
                 count("resync behind a gap");
             }
-            based.add(List.of(to.id, owner.id));
-            to.replica.receive(owner.replica.snapshotOf(owner.id, owner.seq), reason, to);
-            settle(to);
-            if (to.replica.needsSnapshot(owner.id)) {
-                requestResync(to, owner);
+            List<OwnerSnapshot> parts = inParts(owner.replica.snapshotOf(owner.id, owner.seq));
+            if (parts.size() > 1) {
+                count("snapshot in parts");
             }
+            to.replica.receive(parts.get(0), reason, to);
+            nextParts(to, parts);
+        } else if (message instanceof Parts parts) {
+            to.replica.receive(parts.remaining().get(0), Reason.NORMAL, to); // the first part's reason holds
+            nextParts(to, parts.remaining());
         } else if (message instanceof Stale stale) {
             boolean applied = to.replica.receive(stale.snapshot(), Reason.NORMAL, to);
             count(applied ? "stale snapshot applied" : "stale snapshot ignored");
@@ -347,6 +364,43 @@ final class ReplicaSimulation {
                 requestResync(to, node(stale.snapshot().owner()));
             }
         }
+    }
+
+    /** After a snapshot part was delivered: the next ones go on in flight; after the last, checks the result. */
+    private void nextParts(Node to, List<OwnerSnapshot> delivered) {
+        NodeId owner = delivered.get(0).owner();
+        settle(to);
+        if (delivered.size() > 1) {
+            inFlight.add(new Parts(to.id, delivered.subList(1, delivered.size())));
+            return;
+        }
+        if (to.replica.follows(owner)) {
+            based.add(List.of(to.id, owner));
+        }
+        if (to.replica.needsSnapshot(owner)) {
+            requestResync(to, node(owner));
+        }
+    }
+
+    /** A snapshot cut into parts of one entry each (the codec cuts it by size). */
+    static List<OwnerSnapshot> inParts(OwnerSnapshot whole) {
+        List<Object> entries = new ArrayList<>(whole.registrations());
+        entries.addAll(whole.memberships());
+        List<OwnerSnapshot> parts = new ArrayList<>();
+        for (int from = 0; from == 0 || from < entries.size(); from++) {
+            List<Registration> registrations = new ArrayList<>();
+            List<Membership> memberships = new ArrayList<>();
+            for (Object entry : entries.subList(from, Math.min(from + 1, entries.size()))) {
+                if (entry instanceof Registration registration) {
+                    registrations.add(registration);
+                } else {
+                    memberships.add((Membership) entry);
+                }
+            }
+            parts.add(new OwnerSnapshot(whole.scope(), whole.owner(), whole.seq(), parts.size(),
+                    from + 1 >= entries.size(), registrations, memberships));
+        }
+        return parts;
     }
 
     /**

@@ -593,6 +593,137 @@ class ScopeReplicaTest {
     }
 
     @Nested
+    class SnapshotsInParts {
+
+        OwnerSnapshot part(NodeId owner, long seq, int part, boolean last, List<Registration> registrations,
+                List<Membership> memberships) {
+            return new OwnerSnapshot(SCOPE, owner, seq, part, last, registrations, memberships);
+        }
+
+        @Test
+        void eachPartShowsItsEntriesAndTheLastRemovesWhatTheOwnerNoLongerHolds() {
+            ScopeReplica replica = observer();
+            replica.receive(batch(A, 1, register("old", A1, null, 1), register("kept", A1, "v1", 1),
+                    join("g", A1, null), join("h", A1, null)), sink);
+            sink.take();
+
+            assertThat(replica.receive(part(A, 5, 0, false, List.of(reg("kept", A1, "v2", 4)), List.of()),
+                    Reason.NORMAL, sink)).isFalse();
+            assertThat(replica.lookup("kept").meta()).isEqualTo("v2");
+            assertThat(replica.lookup("old")).isNotNull(); // maybe in a later part: removed only at the end
+            assertThat(replica.needsSnapshot(A)).isTrue();
+
+            assertThat(replica.receive(part(A, 5, 1, false, List.of(reg("new", A2, null, 5)),
+                    List.of(new Membership("g", A1, null, 1))), Reason.NORMAL, sink)).isFalse();
+            assertThat(replica.receive(part(A, 5, 2, true, List.of(), List.of()), Reason.NORMAL, sink)).isTrue();
+
+            assertThat(replica.lookup("old")).isNull();
+            assertThat(replica.lookup("new")).isNotNull();
+            assertThat(replica.groupsOf(A1)).containsExactly("g");
+            assertThat(replica.count(A)).isEqualTo(2);
+            assertThat(replica.needsSnapshot(A)).isFalse();
+            assertThat(sink.take()).contains(unregistered("old", A1, null, Reason.NORMAL),
+                    registered("new", A2, null, Reason.NORMAL));
+        }
+
+        @Test
+        void theFirstPartsReasonHoldsForTheWholeSnapshot() {
+            ScopeReplica replica = new ScopeReplica(SCOPE, OBSERVER, ConflictResolver.KEEP_MOST_RECENT);
+            Reason nodeUp = new Reason.NodeUp(A);
+
+            replica.receive(part(A, 3, 0, false, List.of(reg("a", A1, null, 1)), List.of()), nodeUp, sink);
+            assertThat(replica.followedOwners()).isEmpty();
+            replica.receive(part(A, 3, 1, true, List.of(reg("b", A1, null, 1)), List.of()), Reason.NORMAL, sink);
+
+            assertThat(replica.followedOwners()).containsExactly(A);
+            assertThat(sink.take()).containsExactly(registered("a", A1, null, nodeUp),
+                    registered("b", A1, null, nodeUp));
+        }
+
+        @Test
+        void aLostPartLeavesTheReplicaAskingForAWholeSnapshot() {
+            ScopeReplica replica = observer();
+            replica.receive(batch(A, 1, register("old", A1, null, 1)), sink);
+
+            replica.receive(part(A, 4, 0, false, List.of(reg("a", A1, null, 2)), List.of()), Reason.NORMAL, sink);
+            assertThat(replica.receive(part(A, 4, 2, true, List.of(reg("c", A1, null, 4)), List.of()),
+                    Reason.NORMAL, sink)).isFalse(); // part 1 never came
+
+            assertThat(replica.lookup("c")).isNull();
+            assertThat(replica.lookup("old")).isNotNull(); // what arrived stays shown: nothing is removed on a guess
+            assertThat(replica.needsSnapshot(A)).isTrue();
+            assertThat(replica.receive(batch(A, 5, register("later", A1, null, 5)), sink))
+                    .isEqualTo(ScopeReplica.Receipt.GAP);
+
+            assertThat(replica.receive(snapshot(A, 4, List.of(reg("a", A1, null, 2), reg("c", A1, null, 4)),
+                    List.of()), Reason.NORMAL, sink)).isTrue();
+            assertThat(replica.needsSnapshot(A)).isFalse();
+            assertThat(replica.lookup("old")).isNull();
+            assertThat(replica.lookup("later")).isNotNull(); // held back, applied after the snapshot
+        }
+
+        @Test
+        void theOwnersChangesWaitForTheSnapshotComingIn() {
+            ScopeReplica replica = observer();
+
+            replica.receive(part(A, 3, 0, false, List.of(reg("a", A1, null, 1)), List.of()), Reason.NORMAL, sink);
+            assertThat(replica.receive(batch(A, 2, register("older", A1, null, 2)), sink))
+                    .isEqualTo(ScopeReplica.Receipt.DUPLICATE); // the snapshot holds its effect already
+            assertThat(replica.receive(batch(A, 4, unregister("a", A1, Reason.NORMAL)), sink))
+                    .isEqualTo(ScopeReplica.Receipt.GAP);
+            assertThat(replica.lookup("a")).isNotNull();
+            assertThat(replica.lookup("older")).isNull();
+
+            replica.receive(part(A, 3, 1, true, List.of(), List.of()), Reason.NORMAL, sink);
+
+            assertThat(replica.lookup("a")).isNull();
+            assertThat(replica.needsSnapshot(A)).isFalse();
+        }
+
+        @Test
+        void anOwnersOutdatedClaimOnANameMakesWayWithoutAConflict() {
+            ScopeReplica replica = observer();
+            replica.receive(batch(A, 1, register("n", A1, null, 1)), sink);
+            sink.take();
+
+            replica.receive(part(A, 4, 0, false, List.of(reg("n", A2, null, 3)), List.of()), Reason.NORMAL, sink);
+
+            assertThat(replica.lookup("n").process()).isEqualTo(A2);
+            assertThat(sink.take()).containsExactly(unregistered("n", A1, null, Reason.NORMAL),
+                    registered("n", A2, null, Reason.NORMAL));
+        }
+
+        @Test
+        void aReceiverWaitingForASnapshotSeesWhetherItIsStillComingIn() {
+            ScopeReplica replica = observer();
+            assertThat(replica.receivingSnapshot(A)).isFalse();
+
+            replica.receive(part(A, 2, 0, false, List.of(reg("a", A1, null, 1)), List.of()), Reason.NORMAL, sink);
+            assertThat(replica.receivingSnapshot(A)).isTrue();
+            assertThat(replica.receivingSnapshot(A)).isFalse(); // nothing arrived since
+
+            replica.receive(part(A, 2, 1, false, List.of(), List.of()), Reason.NORMAL, sink);
+            assertThat(replica.receivingSnapshot(A)).isTrue();
+            replica.receive(part(A, 2, 2, true, List.of(), List.of()), Reason.NORMAL, sink);
+            assertThat(replica.receivingSnapshot(A)).isFalse();
+        }
+
+        @Test
+        void aStaleSnapshotsPartsAreIgnored() {
+            ScopeReplica replica = observer();
+            replica.receive(batch(A, 1, register("n", A1, null, 1), register("m", A1, null, 2)), sink);
+            sink.take();
+
+            assertThat(replica.receive(part(A, 1, 0, false, List.of(), List.of()), Reason.NORMAL, sink)).isFalse();
+            assertThat(replica.receive(part(A, 1, 1, true, List.of(), List.of()), Reason.NORMAL, sink)).isFalse();
+
+            assertThat(replica.count(A)).isEqualTo(2);
+            assertThat(sink.events).isEmpty();
+            assertThat(replica.needsSnapshot(A)).isFalse();
+        }
+    }
+
+    @Nested
     class NodeDown {
 
         @Test
