@@ -444,7 +444,7 @@ public final class NodeRegistry implements AutoCloseable {
 
         @Override
         public boolean isAliveOrRemote(ProcessRef process) {
-            return processes.noneExiting() || !process.node().equals(self) || processes.isEntryAlive(process);
+            return !process.node().equals(self) || processes.isAlive(process);
         }
 
         @Override

@@ -27,8 +27,10 @@ public interface Messenger {
     boolean isAliveOrRemote(ProcessRef process);
 
     /**
-     * Whether no local process is exiting: then {@link #isAliveOrRemote} is true for every process holding
-     * entries, and a read may skip it (and the memory of the entry's process reference).
+     * Whether no local process is exiting. Read <em>before</em> reading an entry, {@code true} means the
+     * entry's process was alive when the read began, and the read may skip {@link #isAliveOrRemote} (and the
+     * memory of the entry's process reference). Read after, it proves nothing: the process may have exited
+     * and been cleaned up in between.
      */
     default boolean noneExiting() {
         return false;

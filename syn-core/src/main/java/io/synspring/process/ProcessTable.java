@@ -83,18 +83,14 @@ public final class ProcessTable {
     }
 
     /**
-     * Whether no process is exiting. Then every entry of a local process in a replica belongs to a live
-     * process: an exited process's entries stay in the replicas only until its exit hook has removed them,
-     * and it counts as exiting until then. One read, where checking a process in the table costs a hash
-     * lookup and the memory misses that go with it (the hot path of a lookup).
+     * Whether no process is exiting. An exited process's entries stay in the replicas only until its exit
+     * hook has removed them, and it counts as exiting until then: a read that finds this true <em>before</em>
+     * it reads an entry knows the entry belongs to a process that was alive when the read began. One read,
+     * where checking the process in the table costs a hash lookup and the memory misses that go with it (the
+     * hot path of a lookup).
      */
     public boolean noneExiting() {
         return exiting.isEmpty();
-    }
-
-    /** Whether a registry or group entry of local process {@code ref}, read from a replica, may be shown. */
-    public boolean isEntryAlive(ProcessRef ref) {
-        return !exiting.contains(ref.id());
     }
 
     public DeliveryResult deliver(long localId, Envelope envelope) {

@@ -62,9 +62,10 @@ public final class Registry {
      * exited is not returned, even before its cleanup has run.
      */
     public Optional<Registration> lookup(String name) {
-        Registration registration = engine.replica().lookup(guard.name(name, "name"));
-        if (registration == null
-                || !messenger.noneExiting() && !messenger.isAliveOrRemote(registration.process())) {
+        guard.name(name, "name");
+        boolean noneExiting = messenger.noneExiting(); // before the read: see Messenger.noneExiting
+        Registration registration = engine.replica().lookup(name);
+        if (registration == null || !noneExiting && !messenger.isAliveOrRemote(registration.process())) {
             return Optional.empty();
         }
         return Optional.of(registration);
