@@ -76,6 +76,10 @@ public final class NodeRegistry implements AutoCloseable {
     private final Map<String, Groups> groups = new ConcurrentHashMap<>();
     private final Messenger messenger = new NodeMessenger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Nodes of the other side, met while merging into their cluster: introduced as soon as they are reachable. */
+    private final Map<NodeId, Introduction> toIntroduce = new ConcurrentHashMap<>();
+    private final Set<NodeId> introducedWhileMerging = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean introducing = new AtomicBoolean();
 
     private NodeRegistry(HazelcastInstance hazelcast, boolean ownsHazelcast, SynSettings settings) {
         this.settings = settings;
@@ -307,6 +311,39 @@ public final class NodeRegistry implements AutoCloseable {
                 .filter(node -> node.getValue().contains(scope)).map(Map.Entry::getKey).toList()));
     }
 
+    private record Introduction(Set<String> scopes, long deadline) {}
+
+    /**
+     * Introduces this node to the nodes met while merging, each as soon as its inbox is reachable (a moment
+     * after it appears; a snapshot sent before would be lost), rather than at Hazelcast's MERGED event, which
+     * can come a second later.
+     */
+    private void introduceWhenReachable() {
+        if (!introducing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> {
+                introducing.set(false);
+                Map<NodeId, Set<String>> ready = new java.util.HashMap<>();
+                toIntroduce.forEach((node, introduction) -> {
+                    if (cluster.canReach(node) || System.nanoTime() > introduction.deadline()) {
+                        ready.put(node, introduction.scopes());
+                    }
+                });
+                introducedWhileMerging.addAll(ready.keySet());
+                ready.keySet().removeIf(node -> !cluster.peers().containsKey(node)); // gone meanwhile
+                introduceTo(ready);
+                toIntroduce.keySet().removeAll(introducedWhileMerging);
+                if (!toIntroduce.isEmpty()) {
+                    introduceWhenReachable();
+                }
+            }, 1, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            introducing.set(false);
+        }
+    }
+
     private void forSharedScopes(Set<String> scopes, java.util.function.Consumer<ScopeEngine> action) {
         for (String scope : scopes) {
             ScopeEngine engine = engines.get(scope);
@@ -386,6 +423,15 @@ public final class NodeRegistry implements AutoCloseable {
         @Override
         public void nodeUp(NodeId node, Set<String> scopes) {
             forSharedScopes(scopes, engine -> engine.nodeUp(node));
+            if (cluster.isMerging()) {
+                toIntroduce.put(node, new Introduction(scopes, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
+                introduceWhenReachable();
+            }
+        }
+
+        @Override
+        public void merging() {
+            introducedWhileMerging.clear();
         }
 
         @Override
@@ -397,7 +443,8 @@ public final class NodeRegistry implements AutoCloseable {
         @Override
         public void merged() {
             Map<NodeId, Set<String>> others = new java.util.HashMap<>();
-            cluster.peers().values().stream().filter(peer -> !peer.node().equals(self))
+            cluster.peers().values().stream().filter(peer -> !peer.node().equals(self)
+                            && !introducedWhileMerging.contains(peer.node()) && !toIntroduce.containsKey(peer.node()))
                     .forEach(peer -> others.put(peer.node(), peer.scopes()));
             introduceTo(others);
         }

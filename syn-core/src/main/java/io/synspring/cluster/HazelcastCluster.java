@@ -9,6 +9,10 @@ import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.TopicConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.instance.impl.HazelcastInstanceImpl;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.spi.impl.eventservice.EventService;
+import com.hazelcast.topic.impl.TopicService;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import java.util.Arrays;
@@ -43,7 +47,13 @@ public final class HazelcastCluster {
 
         void nodeDown(NodeId node);
 
-        /** This member merged into another cluster after a split: everyone must be met again. */
+        /** This member is merging into another cluster after a split: the nodes it meets now are the other side. */
+        void merging();
+
+        /**
+         * This member merged into another cluster after a split: everyone must be met again (the nodes of
+         * the other side were reported up before, while {@link HazelcastCluster#isMerging()}).
+         */
         void merged();
 
         void received(byte[] message);
@@ -57,6 +67,10 @@ public final class HazelcastCluster {
     private final Listener listener;
     private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
     private final Map<NodeId, ITopic<byte[]>> inboxes = new ConcurrentHashMap<>();
+    /** Nodes whose inbox listener this member knows: a message published to them is delivered. */
+    private final Set<NodeId> reachable = ConcurrentHashMap.newKeySet();
+    private final @Nullable EventService eventService;
+    private volatile boolean merging;
     private volatile @Nullable UUID inboxRegistration;
     private @Nullable UUID membershipRegistration;
     private @Nullable UUID lifecycleRegistration;
@@ -65,6 +79,13 @@ public final class HazelcastCluster {
         this.hazelcast = hazelcast;
         this.self = localNode(hazelcast);
         this.listener = listener;
+        this.eventService = eventService(hazelcast);
+    }
+
+    private static @Nullable EventService eventService(HazelcastInstance hazelcast) {
+        HazelcastInstanceImpl member = hazelcast instanceof HazelcastInstanceProxy proxy ? proxy.getOriginal()
+                : hazelcast instanceof HazelcastInstanceImpl impl ? impl : null;
+        return member == null ? null : member.node.getNodeEngine().getEventService();
     }
 
     /**
@@ -169,6 +190,27 @@ public final class HazelcastCluster {
         return false;
     }
 
+    /** Whether this member is merging into another cluster (between Hazelcast's MERGING and MERGED). */
+    public boolean isMerging() {
+        return merging;
+    }
+
+    /**
+     * Whether a message sent to {@code node} now would reach its inbox. Right after a node appears, its
+     * inbox listener may not be known here yet (Hazelcast hands listener registrations over a moment after
+     * the membership change), and a message published then goes nowhere.
+     */
+    public boolean canReach(NodeId node) {
+        if (eventService == null || reachable.contains(node)) {
+            return true;
+        }
+        if (!eventService.hasEventRegistration(TopicService.SERVICE_NAME, INBOX_PREFIX + node)) {
+            return false;
+        }
+        reachable.add(node);
+        return true;
+    }
+
     /** Sends to {@code node}'s inbox; fire and forget (a lost message shows up as a sequence gap). */
     public void send(NodeId node, byte[] message) {
         try {
@@ -217,27 +259,34 @@ public final class HazelcastCluster {
         NodeId id = NodeId.parse(node);
         Peer peer = peers.get(id);
         if (peer != null && peer.memberUuid().equals(member.getUuid()) && peers.remove(id, peer)) {
+            reachable.remove(id);
             listener.nodeDown(id);
         }
     }
 
     private void onLifecycle(LifecycleEvent event) {
+        if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+            merging = true;
+            listener.merging();
+            return;
+        }
+        if (event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {
+            merging = false;
+            return;
+        }
         if (event.getState() != LifecycleEvent.LifecycleState.MERGED) {
             return;
         }
-        // Re-subscribe the inbox (safe whether or not the merge kept the registration; what is lost in
-        // between shows up as a sequence gap and is resynchronized), then
-        // reconcile membership: nodes gone during the merge are down, everyone present must be met again.
-        UUID old = inboxRegistration;
-        if (old != null) {
-            inbox(self).removeMessageListener(old);
-        }
-        inboxRegistration = inbox(self).addMessageListener(this::onMessage);
+        merging = false;
+        // The inbox listener survives the merge (Hazelcast keeps a member's listener registrations and
+        // hands them to the cluster it joins). Reconcile membership: nodes gone during the merge are down,
+        // everyone present must be met again.
         Set<Member> members = hazelcast.getCluster().getMembers();
         Set<String> present = members.stream().map(m -> m.getAttribute(NODE_ATTRIBUTE))
                 .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
         for (NodeId known : Set.copyOf(peers.keySet())) {
             if (!present.contains(known.toString()) && peers.remove(known) != null) {
+                reachable.remove(known);
                 listener.nodeDown(known);
             }
         }
