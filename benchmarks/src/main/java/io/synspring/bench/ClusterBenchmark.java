@@ -737,6 +737,7 @@ public final class ClusterBenchmark {
             String unit = run.getPrimaryResult().getScoreUnit();
             String key = switch (method) {
                 case "registryLookup" -> "lookupsOneCoreJmh_perSecond";
+                case "registryLookupOwnProcesses" -> "lookupsOneCoreJmhOwnProcesses_perSecond";
                 case "replicaLookup" -> "lookupsOneCoreJmhReplicaOnly_perSecond";
                 case "replicaMembers" -> "groupMembers100kJmhReplica_ms";
                 case "replicaMemberCount" -> "groupMemberCount100kJmhReplica_ns";

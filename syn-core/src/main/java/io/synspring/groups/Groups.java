@@ -79,15 +79,21 @@ public final class Groups {
 
     /** The members of {@code group}, cluster-wide. */
     public List<Membership> members(String group) {
-        List<Membership> members = replica().members(guard.name(group, "group name"));
-        members.removeIf(member -> !messenger.isAliveOrRemote(member.process()));
-        return members;
+        guard.name(group, "group name");
+        return alive(messenger.noneExiting(), replica().members(group));
     }
 
     /** The members of {@code group} running on this node. */
     public List<Membership> localMembers(String group) {
-        List<Membership> members = replica().members(guard.name(group, "group name"), engine.self());
-        members.removeIf(member -> !messenger.isAliveOrRemote(member.process()));
+        guard.name(group, "group name");
+        return alive(messenger.noneExiting(), replica().members(group, engine.self()));
+    }
+
+    /** @param noneExiting read before the members: see {@link Messenger#noneExiting} */
+    private List<Membership> alive(boolean noneExiting, List<Membership> members) {
+        if (!noneExiting) {
+            members.removeIf(member -> !messenger.isAliveOrRemote(member.process()));
+        }
         return members;
     }
 

@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,8 +47,8 @@ public final class ProcessTable {
     private final ReplySink replySink;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, LocalProcess> processes = new ConcurrentHashMap<>();
-    /** Processes that exited and whose names and memberships the exit hook has not removed yet. */
-    private final Set<Long> exiting = ConcurrentHashMap.newKeySet();
+    /** How many processes exited and their names and memberships are not removed by the exit hook yet. */
+    private final AtomicInteger exiting = new AtomicInteger();
 
     public ProcessTable(NodeId node, Executor executor, int maxMailboxSize, ExitHook exitHook,
             ReplySink replySink) {
@@ -90,7 +89,7 @@ public final class ProcessTable {
      * hot path of a lookup).
      */
     public boolean noneExiting() {
-        return exiting.isEmpty();
+        return exiting.get() == 0;
     }
 
     public DeliveryResult deliver(long localId, Envelope envelope) {
@@ -214,7 +213,7 @@ public final class ProcessTable {
                 if (exitReason != null) {
                     return;
                 }
-                exiting.add(ref.id());
+                exiting.incrementAndGet();
                 exitReason = reason;
             }
             processes.remove(ref.id(), this);
@@ -225,7 +224,7 @@ public final class ProcessTable {
                 } catch (RuntimeException e) {
                     log.error("cleaning up after process {} failed", ref, e);
                 } finally {
-                    exiting.remove(ref.id());
+                    exiting.decrementAndGet();
                 }
                 List<Consumer<ExitReason>> listeners;
                 synchronized (this) {

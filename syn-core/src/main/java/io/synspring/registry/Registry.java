@@ -62,10 +62,13 @@ public final class Registry {
      * exited is not returned, even before its cleanup has run.
      */
     public Optional<Registration> lookup(String name) {
-        guard.name(name, "name");
         boolean noneExiting = messenger.noneExiting(); // before the read: see Messenger.noneExiting
-        Registration registration = engine.replica().lookup(name);
-        if (registration == null || !noneExiting && !messenger.isAliveOrRemote(registration.process())) {
+        Registration registration = name == null ? null : engine.replica().lookup(name);
+        if (registration == null) {
+            guard.name(name, "name"); // only a miss pays for the check: a name that was found is valid
+            return Optional.empty();
+        }
+        if (!noneExiting && !messenger.isAliveOrRemote(registration.process())) {
             return Optional.empty();
         }
         return Optional.of(registration);

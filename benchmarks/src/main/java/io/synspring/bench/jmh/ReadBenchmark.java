@@ -47,11 +47,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * of a 100k-member group.
  *
  * <ul>
- *   <li>{@code registryLookup}: {@link Registry#lookup} on a running standalone node whose 100k names belong
- *       to its own live processes: the public API with its name check and the liveness check of a local
- *       process.
- *   <li>{@code replicaLookup}: the replica read under it, on a replica holding 100k names of another node (as
- *       every node holds the others' names).
+ *   <li>{@code registryLookup}: {@link Registry#lookup} on a node of a 2-node cluster whose replica holds the
+ *       100k names of the other node's processes: the public API, name check included, as a gateway finds a
+ *       device connected to another node.
+ *   <li>{@code registryLookupOwnProcesses}: the same on the node running the 100k processes, where a lookup
+ *       also makes sure the local process has not exited.
+ *   <li>{@code replicaLookup}: the replica read under it, on a bare replica holding 100k names of another
+ *       node.
  *   <li>{@code replicaMembers} / {@code replicaMemberCount}: the group reads of a replica holding a
  *       100k-member group of another node.
  * </ul>
@@ -81,38 +83,48 @@ public class ReadBenchmark {
     public int size;
 
     private NodeRegistry node;
+    private NodeRegistry other;
     private Registry registry;
+    private Registry ownRegistry;
     private ScopeReplica replica;
+
     private String[] probes;
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
         int port = freePort();
-        Config config = new EmbeddedMember("jmh-" + UUID.randomUUID(), "127.0.0.1", port,
-                List.of("127.0.0.1:" + port), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))
-                .toConfig();
-        node = NodeRegistry.create(config, SynSettings.builder().nodeName("jmh").build());
+        int otherPort = freePort();
+        String cluster = "jmh-" + UUID.randomUUID();
+        List<String> members = List.of("127.0.0.1:" + port, "127.0.0.1:" + otherPort);
+        node = NodeRegistry.create(member(cluster, port, members), SynSettings.builder().nodeName("jmh").build());
+        other = NodeRegistry.create(member(cluster, otherPort, members),
+                SynSettings.builder().nodeName("jmh-other").build());
         registry = node.registry();
+        ownRegistry = other.registry();
         List<String> names = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             String name = "device-" + i;
             names.add(name);
-            SynProcess process = node.spawn((message, context) -> {});
-            registry.register(name, process.ref(), null);
+            SynProcess process = other.spawn((message, context) -> {});
+            ownRegistry.register(name, process.ref(), null);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (registry.count() != size && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
 
-        NodeId other = new NodeId("other", 1);
+        NodeId owner = new NodeId("other", 1);
         replica = new ScopeReplica("default", new NodeId("jmh-replica", 1), ConflictResolver.KEEP_MOST_RECENT);
         List<Registration> registrations = new ArrayList<>(size);
         List<Membership> memberships = new ArrayList<>(size);
         long now = System.currentTimeMillis();
         for (int i = 0; i < size; i++) {
-            ProcessRef process = new ProcessRef(other, i + 1);
+            ProcessRef process = new ProcessRef(owner, i + 1);
             registrations.add(new Registration(names.get(i), process, null, now));
             memberships.add(new Membership("big", process, null, now));
         }
-        replica.receive(new OwnerSnapshot("default", other, 0, registrations, memberships), Reason.NORMAL, NO_EVENTS);
+        replica.receive(new OwnerSnapshot("default", owner, 0, registrations, memberships), Reason.NORMAL, NO_EVENTS);
 
         List<String> shuffled = new ArrayList<>(names);
         Collections.shuffle(shuffled, new Random(42));
@@ -120,8 +132,10 @@ public class ReadBenchmark {
         for (int i = 0; i < size; i++) {
             probes[i] = new String(shuffled.get(i).toCharArray()); // allocated in the order they are looked up
         }
-        if (registry.count() != size || replica.count() != size || replica.memberCount("big") != size) {
-            throw new IllegalStateException("setup failed: " + registry.count() + " / " + replica.count());
+        if (registry.count() != size || ownRegistry.count() != size || replica.count() != size
+                || replica.memberCount("big") != size) {
+            throw new IllegalStateException("setup failed: " + registry.count() + " / " + ownRegistry.count() + " / "
+                    + replica.count());
         }
         System.gc(); // measure the steady state: live data compacted as after the collections of a running node
     }
@@ -129,6 +143,12 @@ public class ReadBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         node.close();
+        other.close();
+    }
+
+    private static Config member(String cluster, int port, List<String> members) {
+        return new EmbeddedMember(cluster, "127.0.0.1", port, members, Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(5)).toConfig();
     }
 
     private String nextName() {
@@ -142,6 +162,13 @@ public class ReadBenchmark {
     @OutputTimeUnit(TimeUnit.SECONDS)
     public Optional<Registration> registryLookup() {
         return registry.lookup(nextName());
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public Optional<Registration> registryLookupOwnProcesses() {
+        return ownRegistry.lookup(nextName());
     }
 
     @Benchmark
