@@ -26,6 +26,7 @@ import io.synspring.process.ReplyTo;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,6 +59,10 @@ import org.slf4j.LoggerFactory;
 public final class NodeRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
+    /** How long the introduction to nodes met while merging waits for all of them to be reachable. */
+    private static final Duration TOGETHER = Duration.ofMillis(50);
+    /** After this, a node met while merging is introduced even if its inbox still looks unreachable. */
+    private static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(2);
 
     private final SynSettings settings;
     private final HazelcastInstance hazelcast;
@@ -311,12 +316,14 @@ public final class NodeRegistry implements AutoCloseable {
                 .filter(node -> node.getValue().contains(scope)).map(Map.Entry::getKey).toList()));
     }
 
-    private record Introduction(Set<String> scopes, long deadline) {}
+    /** A node met while merging, waiting to be reachable, since {@code met} (nanoTime). */
+    private record Introduction(Set<String> scopes, long met) {}
 
     /**
-     * Introduces this node to the nodes met while merging, each as soon as its inbox is reachable (a moment
-     * after it appears; a snapshot sent before would be lost), rather than at Hazelcast's MERGED event, which
-     * can come a second later.
+     * Introduces this node to the nodes met while merging, as soon as their inbox is reachable (a moment
+     * after they appear; a snapshot sent before would be lost), rather than at Hazelcast's MERGED event, which
+     * can come a second later. The nodes of the other side appear within milliseconds of each other: they
+     * are introduced together, one snapshot for all, unless some take longer than {@link #TOGETHER}.
      */
     private void introduceWhenReachable() {
         if (!introducing.compareAndSet(false, true)) {
@@ -325,16 +332,23 @@ public final class NodeRegistry implements AutoCloseable {
         try {
             scheduler.schedule(() -> {
                 introducing.set(false);
+                long now = System.nanoTime();
                 Map<NodeId, Set<String>> ready = new java.util.HashMap<>();
-                toIntroduce.forEach((node, introduction) -> {
-                    if (cluster.canReach(node) || System.nanoTime() > introduction.deadline()) {
-                        ready.put(node, introduction.scopes());
+                boolean waitForAll = false;
+                for (Map.Entry<NodeId, Introduction> pending : toIntroduce.entrySet()) {
+                    long waited = now - pending.getValue().met();
+                    if (cluster.canReach(pending.getKey()) || waited > UNREACHABLE_AFTER.toNanos()) {
+                        ready.put(pending.getKey(), pending.getValue().scopes());
+                    } else if (waited < TOGETHER.toNanos()) {
+                        waitForAll = true;
                     }
-                });
-                introducedWhileMerging.addAll(ready.keySet());
-                ready.keySet().removeIf(node -> !cluster.peers().containsKey(node)); // gone meanwhile
-                introduceTo(ready);
-                toIntroduce.keySet().removeAll(introducedWhileMerging);
+                }
+                if (!waitForAll) {
+                    introducedWhileMerging.addAll(ready.keySet());
+                    ready.keySet().removeIf(node -> !cluster.peers().containsKey(node)); // gone meanwhile
+                    introduceTo(ready);
+                    toIntroduce.keySet().removeAll(introducedWhileMerging);
+                }
                 if (!toIntroduce.isEmpty()) {
                     introduceWhenReachable();
                 }
@@ -424,7 +438,7 @@ public final class NodeRegistry implements AutoCloseable {
         public void nodeUp(NodeId node, Set<String> scopes) {
             forSharedScopes(scopes, engine -> engine.nodeUp(node));
             if (cluster.isMerging()) {
-                toIntroduce.put(node, new Introduction(scopes, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
+                toIntroduce.put(node, new Introduction(scopes, System.nanoTime()));
                 introduceWhenReachable();
             }
         }

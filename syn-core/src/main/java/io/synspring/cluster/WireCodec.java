@@ -61,7 +61,7 @@ public final class WireCodec {
     private static final byte BEACON = 8;
 
     /** A snapshot part ends once it holds this many bytes: no huge arrays, and the receiver starts early. */
-    static final int SNAPSHOT_PART_BYTES = 128 * 1024;
+    static final int SNAPSHOT_PART_BYTES = 256 * 1024;
     private static final byte PART_REGISTRATION = 1;
     private static final byte PART_MEMBERSHIP = 2;
     private static final byte PART_END = 3;
