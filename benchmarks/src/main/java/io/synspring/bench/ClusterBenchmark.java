@@ -158,6 +158,10 @@ public final class ClusterBenchmark {
                 int size = Math.min(options.processes(), options.quick() ? 1_000 : 20_000);
                 log("warm-up: all phases once at %,d processes (not measured)", size);
                 phases(size, "w", false);
+                if (options.runs("nodeUpDown") && !options.quick()) {
+                    log("warm-up: a node up and down with %,d names (not measured)", size);
+                    nodeUpAndDown("late-warm-up", size, new LinkedHashMap<>());
+                }
             }
             if (options.runs("phases")) {
                 measurePhases();
@@ -668,49 +672,14 @@ public final class ClusterBenchmark {
      * cluster): how fast are its names visible on the master after the membership event? Then its JVM is
      * killed (SIGKILL, as kill -9): how fast are they gone on the master after the membership event?
      */
-    private void nodeUpDown() {
+    private void nodeUpDown() throws IOException {
         int size = options.processes();
         int times = options.quick() ? 1 : 3;
         Map<String, List<Double>> figures = new LinkedHashMap<>();
         for (int i = 1; i <= times; i++) {
             log("node up and down (%d of %d): a split-off node with %,d names joins, then is killed (kill -9)", i,
                     times, size);
-            int port = BenchNodes.freePort();
-            String members = String.join(",", List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1),
-                    "127.0.0.1:" + ports.get(2), "127.0.0.1:" + port));
-            PeerHandle late = launchPeer("late-" + i, port, members, true);
-            late.awaitReady(120);
-            NodeId node = NodeId.parse(late.nodeId());
-            late.call("spawn " + size + " up-", "ok", ANSWER_SECONDS);
-            late.call("register", "done", ANSWER_SECONDS);
-            if (master.nodes().contains(node)) {
-                throw new IllegalStateException("the late node joined before the heal");
-            }
-            long healed = System.nanoTime();
-            late.call("heal " + members, "ok", 60);
-            long first = Poll.until(() -> registry.count(node) > 0, PHASE_TIMEOUT, "the late node's first name");
-            long synced = Poll.until(() -> registry.count(node) == size, PHASE_TIMEOUT, "the late node's names");
-            long added = memberAdded.get(late.nodeId());
-            long merged = Long.parseLong(late.call("merged-at", "merged", 60).split(" ")[1]);
-            add(figures, "nodeUpSync100k_ms", synced - added);
-            add(figures, "nodeUpSync100kFromMergedEvent_ms", synced - merged);
-            add(figures, "nodeUpFirstNameVisible_ms", first - added);
-            add(figures, "nodeUpFromHealToSynced_ms", synced - healed);
-            log("  up: %,d names visible %.1f ms after the membership event on the master (the first after %.1f "
-                    + "ms), %.1f ms after the MERGED event on the new node, %.0f ms after the heal", size,
-                    (synced - added) / 1e6, (first - added) / 1e6, (synced - merged) / 1e6, (synced - healed) / 1e6);
-
-            long killed = System.nanoTime();
-            late.kill();
-            Poll.until(() -> memberRemoved.containsKey(late.nodeId()), Duration.ofMinutes(2),
-                    "the master to see the node leave");
-            long removed = memberRemoved.get(late.nodeId());
-            long gone = Poll.until(() -> registry.count(node) == 0, PHASE_TIMEOUT, "the node's names to go");
-            add(figures, "nodeDownPurge100k_ms", gone - removed);
-            add(figures, "nodeDownDetectionByHazelcast_ms", removed - killed);
-            log("  down: %,d names gone %.1f ms after the membership event (Hazelcast saw the kill after %.0f ms)",
-                    size, (gone - removed) / 1e6, (removed - killed) / 1e6);
-            peers.remove(late);
+            nodeUpAndDown("late-" + i, size, figures);
         }
         Map<String, Object> each = new LinkedHashMap<>();
         figures.forEach((key, values) -> {
@@ -718,6 +687,77 @@ public final class ClusterBenchmark {
             each.put(key, values);
         });
         results.put("nodeUpDownEachTime_ms", each);
+    }
+
+    /**
+     * One node with {@code size} names in a new JVM: it joins (node up), is cut off by a net split (its names
+     * go) and comes back when the split heals (node up of a running node, as in Syn's benchmark), then is
+     * killed (node down). The times go to {@code figures}.
+     */
+    private void nodeUpAndDown(String name, int size, Map<String, List<Double>> figures) throws IOException {
+        int port = BenchNodes.freePort();
+        String members = String.join(",", List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1),
+                "127.0.0.1:" + ports.get(2), "127.0.0.1:" + port));
+        PeerHandle late = launchPeer(name, port, members, true);
+        late.awaitReady(120);
+        NodeId node = NodeId.parse(late.nodeId());
+        late.call("spawn " + size + " up-", "ok", ANSWER_SECONDS);
+        late.call("register", "done", ANSWER_SECONDS);
+        if (master.nodes().contains(node)) {
+            throw new IllegalStateException("the late node joined before the heal");
+        }
+        long healed = System.nanoTime();
+        late.call("heal " + members, "ok", 60);
+        long first = Poll.until(() -> registry.count(node) > 0, PHASE_TIMEOUT, "the late node's first name");
+        long synced = Poll.until(() -> registry.count(node) == size, PHASE_TIMEOUT, "the late node's names");
+        long added = memberAdded.get(late.nodeId());
+        // the names can be in before Hazelcast's MERGED event on the new node: wait for that event too
+        long[] merged = new long[1];
+        Poll.until(() -> (merged[0] = Long.parseLong(late.call("merged-at", "merged", 60).split(" ")[1])) != 0,
+                PHASE_TIMEOUT, "the MERGED event on the late node");
+        add(figures, "nodeUpSync100k_ms", synced - added);
+        add(figures, "nodeUpSync100kFromMergedEvent_ms", synced - merged[0]);
+        add(figures, "nodeUpFirstNameVisible_ms", first - added);
+        add(figures, "nodeUpFromHealToSynced_ms", synced - healed);
+        log("  up: %,d names visible %.1f ms after the membership event on the master (the first after %.1f "
+                + "ms), %.1f ms after the MERGED event on the new node (negative: before it), %.0f ms after the heal",
+                size, (synced - added) / 1e6, (first - added) / 1e6, (synced - merged[0]) / 1e6,
+                (synced - healed) / 1e6);
+
+        // as in Syn's benchmark, the running node is cut off by a net split and comes back when it heals
+        memberRemoved.remove(late.nodeId());
+        long cut = System.nanoTime();
+        late.call("cut", "ok", 60);
+        Poll.until(() -> memberRemoved.containsKey(late.nodeId()), Duration.ofMinutes(2),
+                "the master to see the node cut off");
+        long cutOff = memberRemoved.get(late.nodeId());
+        long cutGone = Poll.until(() -> registry.count(node) == 0, PHASE_TIMEOUT, "the cut-off node's names to go");
+        add(figures, "nodeCutOffPurge100k_ms", cutGone - cutOff);
+        log("  cut off: %,d names gone %.1f ms after the membership event (Hazelcast saw the split after %.0f ms)",
+                size, (cutGone - cutOff) / 1e6, (cutOff - cut) / 1e6);
+        memberAdded.remove(late.nodeId());
+        long reconnected = System.nanoTime();
+        late.call("reconnect", "ok", 60);
+        long backFirst = Poll.until(() -> registry.count(node) > 0, PHASE_TIMEOUT, "the node's first name back");
+        long back = Poll.until(() -> registry.count(node) == size, PHASE_TIMEOUT, "the node's names back");
+        long backAdded = memberAdded.get(late.nodeId());
+        add(figures, "nodeBackSync100k_ms", back - backAdded);
+        log("  back: %,d names visible %.1f ms after the membership event (the first after %.1f ms), %.0f ms after "
+                + "the network came back", size, (back - backAdded) / 1e6, (backFirst - backAdded) / 1e6,
+                (back - reconnected) / 1e6);
+
+        memberRemoved.remove(late.nodeId());
+        long killed = System.nanoTime();
+        late.kill();
+        Poll.until(() -> memberRemoved.containsKey(late.nodeId()), Duration.ofMinutes(2),
+                "the master to see the node leave");
+        long removed = memberRemoved.get(late.nodeId());
+        long gone = Poll.until(() -> registry.count(node) == 0, PHASE_TIMEOUT, "the node's names to go");
+        add(figures, "nodeDownPurge100k_ms", gone - removed);
+        add(figures, "nodeDownDetectionByHazelcast_ms", removed - killed);
+        log("  down: %,d names gone %.1f ms after the membership event (Hazelcast saw the kill after %.0f ms)",
+                size, (gone - removed) / 1e6, (removed - killed) / 1e6);
+        peers.remove(late);
     }
 
     private static void add(Map<String, List<Double>> figures, String key, long nanos) {

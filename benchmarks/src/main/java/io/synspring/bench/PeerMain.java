@@ -2,6 +2,8 @@ package io.synspring.bench;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.internal.server.Server;
 import io.synspring.NodeRegistry;
 import io.synspring.groups.Groups;
 import io.synspring.groups.JoinResult;
@@ -116,6 +118,10 @@ public final class PeerMain {
         System.exit(0);
     }
 
+    private Server server() {
+        return ((HazelcastInstanceProxy) node.hazelcast()).getOriginal().node.getServer();
+    }
+
     static void reply(String line) {
         synchronized (out) {
             out.println(PREFIX + line);
@@ -216,6 +222,18 @@ public final class PeerMain {
                 ping(Integer.parseInt(command[1]), Long.parseLong(command[2]),
                         List.of(new ProcessRef(NodeId.parse(command[3]), Long.parseLong(command[4])),
                                 new ProcessRef(NodeId.parse(command[5]), Long.parseLong(command[6]))));
+                return true;
+            case "cut":
+                // a net split between this node and the others: its member server stops (connections closed,
+                // none accepted or opened), as when the network between it and the cluster goes down
+                mergedAt = 0;
+                server().stop();
+                reply("ok");
+                return true;
+            case "reconnect":
+                // the network is back: the split-brain handler finds the cluster and merges this node into it
+                server().start();
+                reply("ok");
                 return true;
             case "merged-at":
                 reply("merged " + mergedAt);
