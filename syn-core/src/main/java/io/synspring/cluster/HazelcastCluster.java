@@ -69,6 +69,10 @@ public final class HazelcastCluster {
     private final Map<NodeId, ITopic<byte[]>> inboxes = new ConcurrentHashMap<>();
     /** Nodes whose inbox listener this member knows: a message published to them is delivered. */
     private final Set<NodeId> reachable = ConcurrentHashMap.newKeySet();
+    /**
+     * Hazelcast's internal event service, as {@link WireCodec} uses its internal serialization: no public
+     * API tells whether a member knows another's topic listener yet. Null on anything but a member.
+     */
     private final @Nullable EventService eventService;
     private volatile boolean merging;
     private volatile @Nullable UUID inboxRegistration;
