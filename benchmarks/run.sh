@@ -17,7 +17,7 @@ for arg in "$@"; do
   case "$arg" in *1000000*|*1_000_000*) heap=5g ;; esac
 done
 cd "$here"
-exec java -Xms512m "-Xmx$heap" -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Dhazelcast.logging.type=slf4j \
+exec java -Xms1g "-Xmx$heap" -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Dhazelcast.logging.type=slf4j \
   --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED \
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
   --add-opens java.management/sun.management=ALL-UNNAMED \

@@ -245,7 +245,12 @@ public final class ClusterBenchmark {
     }
 
     private List<String> baseJvmOptions() {
-        return List.of("-Xmx" + options.peerHeap(), "-XX:+UseG1GC", "-Djava.net.preferIPv4Stack=true",
+        // a fixed minimum heap, as a server would run: a small young generation grown on demand collects
+        // every few MB of a node-up's snapshot traffic
+        String heap = options.peerHeap().toLowerCase(java.util.Locale.ROOT);
+        boolean small = heap.endsWith("m") && Integer.parseInt(heap.substring(0, heap.length() - 1)) < 1024;
+        return List.of("-Xms" + (small ? heap : "1g"), "-Xmx" + heap, "-XX:+UseG1GC",
+                "-Djava.net.preferIPv4Stack=true",
                 "-Dhazelcast.logging.type=slf4j", "--add-modules", "java.se",
                 "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
