@@ -393,7 +393,13 @@ public final class ScopeEngine {
             if (sync.replyWanted() && sync.snapshot().part() == 0) {
                 sendSnapshot(from, false); // at once: both snapshots travel at the same time
             }
+            boolean brokenBefore = replica.snapshotBroken(from);
             replica.receive(sync.snapshot(), reason, sink);
+            if (!brokenBefore && replica.snapshotBroken(from)) {
+                // a part was lost: ask for a whole snapshot now rather than at the next sync check
+                log.debug("scope {}: a part of {}'s snapshot was lost, asking for it again", scope, from);
+                sendSnapshot(from, true);
+            }
         } else if (message instanceof WireMessage.Leaving) {
             peers.remove(from);
             replica.dropOwner(from, new Reason.NodeDown(from), sink);

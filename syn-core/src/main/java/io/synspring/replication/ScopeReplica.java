@@ -337,6 +337,12 @@ public final class ScopeReplica {
         return true;
     }
 
+    /** Whether a snapshot of {@code owner} lost a part: only a whole snapshot repairs what this replica holds. */
+    public boolean snapshotBroken(NodeId owner) {
+        OwnerStream stream = streams.get(owner);
+        return stream != null && stream.broken;
+    }
+
     /**
      * Whether a snapshot of {@code owner} is coming in and a part of it arrived since the last call: a
      * receiver waiting for it should not ask for another yet.

@@ -652,12 +652,14 @@ class ScopeReplicaTest {
             assertThat(replica.lookup("c")).isNull();
             assertThat(replica.lookup("old")).isNotNull(); // what arrived stays shown: nothing is removed on a guess
             assertThat(replica.needsSnapshot(A)).isTrue();
+            assertThat(replica.snapshotBroken(A)).isTrue();
             assertThat(replica.receive(batch(A, 5, register("later", A1, null, 5)), sink))
                     .isEqualTo(ScopeReplica.Receipt.GAP);
 
             assertThat(replica.receive(snapshot(A, 4, List.of(reg("a", A1, null, 2), reg("c", A1, null, 4)),
                     List.of()), Reason.NORMAL, sink)).isTrue();
             assertThat(replica.needsSnapshot(A)).isFalse();
+            assertThat(replica.snapshotBroken(A)).isFalse();
             assertThat(replica.lookup("old")).isNull();
             assertThat(replica.lookup("later")).isNotNull(); // held back, applied after the snapshot
         }
