@@ -27,6 +27,7 @@ import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -105,7 +106,7 @@ public final class NodeRegistry implements AutoCloseable {
             return thread;
         });
         this.events = new EventBus(new SerialExecutor("events", pool));
-        this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processExited, this::reply);
+        this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processesExited, this::reply);
         Set<String> memberScopes = HazelcastCluster.scopesOf(hazelcast.getCluster().getLocalMember());
         if (!memberScopes.equals(settings.scopes())) {
             throw new IllegalStateException("the Hazelcast member was configured for scopes " + memberScopes
@@ -367,8 +368,8 @@ public final class NodeRegistry implements AutoCloseable {
         }
     }
 
-    private void processExited(ProcessRef process, ExitReason reason) {
-        engines.values().forEach(engine -> engine.processExited(process, reason));
+    private void processesExited(List<ProcessTable.Exit> exits) {
+        engines.values().forEach(engine -> engine.processesExited(exits));
     }
 
     private void reply(ReplyTo to, ProcessRef from, Object reply) {

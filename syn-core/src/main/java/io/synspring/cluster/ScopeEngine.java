@@ -292,15 +292,17 @@ public final class ScopeEngine {
 
     // ---------------------------------------------------------------- lifecycle hooks
 
-    /** Removes every name and membership of a local process that exited, with its exit reason. */
-    public void processExited(ProcessRef process, ExitReason exit) {
-        Reason reason = new Reason.ProcessExited(exit);
+    /** Removes every name and membership of local processes that exited, with their exit reasons. */
+    public void processesExited(List<ProcessTable.Exit> exits) {
         locked(() -> {
-            for (String name : replica.claimedNames(process)) {
-                commit(new Change.Unregister(name, process, reason));
-            }
-            for (String group : replica.groupsOf(process)) {
-                commit(new Change.Leave(group, process, reason));
+            for (ProcessTable.Exit exit : exits) {
+                Reason reason = new Reason.ProcessExited(exit.reason());
+                for (String name : replica.claimedNames(exit.process())) {
+                    commit(new Change.Unregister(name, exit.process(), reason));
+                }
+                for (String group : replica.groupsOf(exit.process())) {
+                    commit(new Change.Leave(group, exit.process(), reason));
+                }
             }
             return null;
         });

@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * rebuild: removing a name marks its slot {@link #REMOVED}, and the name is added again in a fresh slot.
  * That is what makes lock-free reads safe: a reader that found a slot's registration reads the name the
  * slot was written with (published with the registration by a release store), never a later tenant's.
- * Rebuilds (when the slots or the character array are half used) copy the live names into new arrays and
- * publish them at once.
+ * A rebuild (when half the slots are taken, removed ones included) places the live names in new slots and
+ * publishes them at once; their characters stay where they are unless that array has no room left, when
+ * they are compacted into a new one.
  */
 final class NameTable {
 
@@ -38,24 +39,30 @@ final class NameTable {
 
     private static final int MIN_CAPACITY = 16;
 
-    /** One generation of the arrays; replaced whole by a rebuild. */
+    /** One generation of the slots; replaced whole by a rebuild. */
     private static final class Table {
         /** The visible registration per slot: null for a slot never used, {@link #REMOVED} for a removed one. */
         final Registration[] registrations;
         /** Per slot: the name's hash code (high 32 bits) and where its characters start in {@link #names}. */
         final long[] keys;
-        /** Per name: its length (2 chars, high half first), then its characters. */
+        /**
+         * Per name: its length (2 chars, high half first), then its characters. Shared with the next generation
+         * unless a rebuild compacts it; only ever appended to while shared, past what older generations use.
+         */
         final char[] names;
         final int shift;
-        /** Writer-only: slots taken (live or removed), characters written. */
+        /** Writer-only: slots taken, live or removed. */
         int usedSlots;
-        int usedChars;
 
-        Table(int capacity, int chars) {
+        Table(int capacity, char[] names) {
             registrations = new Registration[capacity];
             keys = new long[capacity];
-            names = new char[chars];
+            this.names = names;
             shift = Integer.numberOfLeadingZeros(capacity) + 1;
+        }
+
+        int capacity() {
+            return registrations.length;
         }
 
         int home(int hash) {
@@ -92,25 +99,28 @@ final class NameTable {
             return true;
         }
 
-        boolean hasRoomFor(String name) {
-            return usedSlots + 1 <= registrations.length / 2 && usedChars + 2 + name.length() <= names.length;
-        }
-
-        void add(int slot, String name, int hash, Registration registration) {
-            int start = usedChars;
-            names[start] = (char) (name.length() >>> 16);
-            names[start + 1] = (char) name.length();
-            name.getChars(0, name.length(), names, start + 2);
-            usedChars = start + 2 + name.length();
+        /** Takes {@code slot} for the name whose characters are at {@code start}; publishes them with it. */
+        void take(int slot, int hash, int start, Registration registration) {
             keys[slot] = (long) hash << 32 | start;
             usedSlots++;
-            SLOT.setRelease(registrations, slot, registration); // publishes the key and characters with it
+            SLOT.setRelease(registrations, slot, registration);
+        }
+
+        /** Rebuild-only: takes the first free slot for a name known not to be in this table yet. */
+        void place(int hash, int start, Registration registration) {
+            int mask = mask();
+            int slot = home(hash);
+            while (registrations[slot] != null) {
+                slot = (slot + 1) & mask;
+            }
+            take(slot, hash, start, registration);
         }
     }
 
-    private volatile Table table = new Table(MIN_CAPACITY, 256);
+    private volatile Table table = new Table(MIN_CAPACITY, new char[256]);
     private volatile int size;
-    /** Writer-only: characters the live names take, with their lengths. */
+    /** Writer-only: characters written to the current {@code names}; characters the live names take. */
+    private int usedChars;
     private long liveChars;
 
     /** The registration visible under {@code name}, if any. Any thread. */
@@ -143,12 +153,19 @@ final class NameTable {
             SLOT.setRelease(current.registrations, slot, registration);
             return;
         }
-        if (!current.hasRoomFor(name)) {
-            current = rebuild(name.length());
+        int length = name.length();
+        if (current.usedSlots + 1 > current.capacity() / 2 || usedChars + 2 + length > current.names.length) {
+            current = rebuild(length);
             slot = current.find(name, hash);
         }
-        current.add(slot, name, hash, registration);
-        liveChars += 2 + name.length();
+        char[] names = current.names;
+        int start = usedChars;
+        names[start] = (char) (length >>> 16);
+        names[start + 1] = (char) length;
+        name.getChars(0, length, names, start + 2);
+        usedChars = start + 2 + length;
+        liveChars += 2 + length;
+        current.take(slot, hash, start, registration);
         size = size + 1;
     }
 
@@ -178,22 +195,41 @@ final class NameTable {
         };
     }
 
-    /** Copies the live names into new arrays, sized so that about as many changes again fit before the next. */
-    private Table rebuild(int comingChars) {
+    /**
+     * Places the live names in new slots, sized so that about as many changes again fit before the next
+     * rebuild, and copies their characters into a new array only if the current one has no room left.
+     */
+    private Table rebuild(int comingLength) {
         Table old = table;
         int live = size + 1;
         int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(live * 3 - 1) << 1);
-        long chars = Math.max(256, 2 * (liveChars + 2 + comingChars));
-        if (chars > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("the names of this scope take more than 2^31 characters");
+        if (capacity < old.capacity() && live > old.capacity() / 16) {
+            capacity = old.capacity(); // only shrink when most names are gone: a registry refilling stays put
         }
-        Table rebuilt = new Table(capacity, (int) chars);
-        for (int slot = 0; slot < old.registrations.length; slot++) {
+        boolean compact = usedChars + 2 + comingLength > old.names.length;
+        char[] names = old.names;
+        if (compact) {
+            long chars = Math.max(256, 2 * (liveChars + 2 + comingLength));
+            if (chars > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("the names of this scope take more than 2^31 characters");
+            }
+            names = new char[(int) chars];
+            usedChars = 0;
+        }
+        Table rebuilt = new Table(capacity, names);
+        for (int slot = 0; slot < old.capacity(); slot++) {
             Registration registration = old.registrations[slot];
             if (registration != null && registration != REMOVED) {
-                String name = registration.name();
-                int hash = (int) (old.keys[slot] >>> 32);
-                rebuilt.add(rebuilt.find(name, hash), name, hash, registration);
+                long key = old.keys[slot];
+                int start = (int) key;
+                if (compact) {
+                    int from = start;
+                    int chars = 2 + (old.names[from] << 16 | old.names[from + 1]);
+                    start = usedChars;
+                    System.arraycopy(old.names, from, names, start, chars);
+                    usedChars += chars;
+                }
+                rebuilt.place((int) (key >>> 32), start, registration);
             }
         }
         table = rebuilt;

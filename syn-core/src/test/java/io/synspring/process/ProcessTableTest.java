@@ -31,13 +31,14 @@ class ProcessTableTest {
     ExecutorService pool;
     /** What happened, in order: exit hook calls, exit listener calls, replies. */
     final List<String> log = new CopyOnWriteArrayList<>();
-    ProcessTable.ExitHook exitHook = (process, reason) -> log.add("hook " + process + " " + reason);
+    ProcessTable.ExitHook exitHook =
+            exits -> exits.forEach(exit -> log.add("hook " + exit.process() + " " + exit.reason()));
     ProcessTable table;
 
     @BeforeEach
     void start() {
         pool = Executors.newFixedThreadPool(4);
-        table = new ProcessTable(NODE, pool, 1000, (process, reason) -> exitHook.processExited(process, reason),
+        table = new ProcessTable(NODE, pool, 1000, exits -> exitHook.processesExited(exits),
                 (to, from, reply) -> log.add("reply " + to.callId() + " from " + from + ": " + reply));
     }
 
@@ -154,6 +155,28 @@ class ProcessTableTest {
     }
 
     @Test
+    void manyExitsAtOnceReachTheHookOnceEachInOrderBeforeTheirListeners() {
+        List<SynProcess> processes = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            SynProcess process = table.spawn((message, context) -> {});
+            process.onExit(reason -> log.add("listener " + process.ref()));
+            processes.add(process);
+        }
+
+        processes.forEach(process -> process.exit(ExitReason.KILLED));
+
+        waiting().until(() -> log.size() == 4_000);
+        List<String> hooks = log.stream().filter(line -> line.startsWith("hook ")).toList();
+        assertThat(hooks).containsExactlyElementsOf(
+                processes.stream().map(process -> "hook " + process.ref() + " KILLED").toList());
+        for (SynProcess process : processes) {
+            assertThat(log.indexOf("hook " + process.ref() + " KILLED"))
+                    .isLessThan(log.indexOf("listener " + process.ref()));
+        }
+        assertThat(table.noneExiting()).isTrue();
+    }
+
+    @Test
     void aListenerAddedAfterTheExitStillRuns() {
         SynProcess process = table.spawn((message, context) -> {});
         process.stop();
@@ -169,7 +192,7 @@ class ProcessTableTest {
     void aListenerAddedWhileTheExitHookRunsWaitsForIt() throws InterruptedException {
         CountDownLatch hookStarted = new CountDownLatch(1);
         CountDownLatch hookMayFinish = new CountDownLatch(1);
-        exitHook = (ref, reason) -> {
+        exitHook = exits -> {
             hookStarted.countDown();
             try {
                 hookMayFinish.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -218,7 +241,7 @@ class ProcessTableTest {
 
     @Test
     void aFullMailboxRefusesMessages() {
-        ProcessTable small = new ProcessTable(NODE, pool, 2, (ref, reason) -> {}, (to, from, reply) -> {});
+        ProcessTable small = new ProcessTable(NODE, pool, 2, exits -> {}, (to, from, reply) -> {});
         CountDownLatch handling = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Object> handled = new CopyOnWriteArrayList<>();
@@ -287,7 +310,7 @@ class ProcessTableTest {
     void currentIsClearedAfterTheHandlerOnTheSameThread() {
         ExecutorService single = Executors.newSingleThreadExecutor();
         try {
-            ProcessTable onOneThread = new ProcessTable(NODE, single, 10, (ref, reason) -> {},
+            ProcessTable onOneThread = new ProcessTable(NODE, single, 10, exits -> {},
                     (to, from, reply) -> {});
             SynProcess process = onOneThread.spawn((message, context) -> {});
             AtomicReference<Optional<ProcessRef>> afterwards = new AtomicReference<>();
