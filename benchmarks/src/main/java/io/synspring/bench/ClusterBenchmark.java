@@ -799,7 +799,8 @@ public final class ClusterBenchmark {
             };
             results.put(key, unit.startsWith("ops") ? (Object) Math.round(score) : (Object) score);
             String forks = run.getBenchmarkResults().stream()
-                    .map(fork -> String.format("%,.0f", fork.getPrimaryResult().getScore()))
+                    .map(fork -> String.format(unit.startsWith("ops") ? "%,.0f" : "%.3f",
+                            fork.getPrimaryResult().getScore()))
                     .collect(Collectors.joining(" / "));
             log("  %s: %,.3f %s (by fork: %s)", method, score, unit, forks);
         }

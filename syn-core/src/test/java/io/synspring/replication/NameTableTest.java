@@ -118,6 +118,26 @@ class NameTableTest {
         }
     }
 
+    @Test
+    void fillingATableInAnotherTablesOrderKeepsLookupsShort() {
+        // what a replica does with a snapshot: the sender walked its own table, in its slot order
+        NameTable sender = new NameTable(1);
+        for (int i = 0; i < 100_000; i++) {
+            sender.put(registration("up-" + i, i));
+        }
+        NameTable receiver = new NameTable(2);
+        for (int round = 0; round < 3; round++) { // node up, node down, again: names come back past their removed slots
+            int copied = 0;
+            for (Registration registration : sender.values()) {
+                receiver.put(registration);
+                if (++copied % 2_000 == 0) { // while the table grows, not only once it is full
+                    assertThat(receiver.longestProbe()).as("round %d, %d names", round, copied).isLessThan(64);
+                }
+            }
+            sender.values().forEach(registration -> receiver.remove(registration.name()));
+        }
+    }
+
     /** One change: put (a version of) name {@code name}, or remove it. */
     record Change(boolean remove, int name, int version) {}
 
