@@ -63,7 +63,7 @@ public final class ScopeReplica {
     private final NodeId self;
     private final ConflictResolver resolver;
 
-    private final NameTable byName = new NameTable();
+    private final ConcurrentHashMap<String, Registration> byName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ProcessRef, Set<String>> namesByProcess = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<NodeId, AtomicInteger> namesPerNode = new ConcurrentHashMap<>();
     /** Names claimed by more than one process: every claim, the visible one included. Writer-only. */
@@ -578,7 +578,7 @@ public final class ScopeReplica {
             return;
         }
         if (before != null && after != null && before.process().equals(after.process())) {
-            byName.put(after);
+            byName.put(name, after);
             if (!Objects.equals(before.meta(), after.meta())) {
                 sink.event(new SynEvent.RegistryUpdated(scope, name, after.process(), after.meta(), before.meta(),
                         reason));
@@ -594,7 +594,7 @@ public final class ScopeReplica {
             sink.event(new SynEvent.Unregistered(scope, name, before.process(), before.meta(), reason));
         }
         if (after != null) {
-            byName.put(after);
+            byName.put(name, after);
             namesByProcess.compute(after.process(), (process, names) -> SmallSets.with(names, name));
             namesPerNode.computeIfAbsent(after.node(), node -> new AtomicInteger()).incrementAndGet();
             sink.event(new SynEvent.Registered(scope, name, after.process(), after.meta(), reason));
