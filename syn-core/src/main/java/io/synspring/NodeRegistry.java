@@ -80,7 +80,7 @@ public final class NodeRegistry implements AutoCloseable {
     private final Map<String, ScopeEngine> engines = new ConcurrentHashMap<>();
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
     private final Map<String, Groups> groups = new ConcurrentHashMap<>();
-    private final Messenger messenger = new NodeMessenger();
+    private final Messenger messenger;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Nodes of the other side, met while merging into their cluster: introduced as soon as they are reachable. */
     private final Map<NodeId, Introduction> toIntroduce = new ConcurrentHashMap<>();
@@ -107,6 +107,7 @@ public final class NodeRegistry implements AutoCloseable {
         });
         this.events = new EventBus(new SerialExecutor("events", pool));
         this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processesExited, this::reply);
+        this.messenger = new NodeMessenger(processes);
         Set<String> memberScopes = HazelcastCluster.scopesOf(hazelcast.getCluster().getLocalMember());
         if (!memberScopes.equals(settings.scopes())) {
             throw new IllegalStateException("the Hazelcast member was configured for scopes " + memberScopes
@@ -471,6 +472,13 @@ public final class NodeRegistry implements AutoCloseable {
     }
 
     private final class NodeMessenger implements Messenger {
+        /** Its own reference (not the enclosing node's field): a lookup's "none exiting" read is one load shorter. */
+        private final ProcessTable processes;
+
+        NodeMessenger(ProcessTable processes) {
+            this.processes = processes;
+        }
+
         @Override
         public SendResult send(ProcessRef process, Object message) {
             Objects.requireNonNull(message, "message");

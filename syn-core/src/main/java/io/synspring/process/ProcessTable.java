@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,9 @@ public final class ProcessTable {
     private static final int MESSAGES_PER_TURN = 64;
     private static final int EXITS_PER_TURN = 256;
     private static final ThreadLocal<@Nullable ProcessRef> CURRENT = new ThreadLocal<>();
+    /** A field, not an AtomicInteger: a lookup reads it, and one object less to go through is measurable there. */
+    private static final AtomicIntegerFieldUpdater<ProcessTable> EXITING =
+            AtomicIntegerFieldUpdater.newUpdater(ProcessTable.class, "exiting");
 
     /**
      * Told first when processes exit, before their own exit listeners run: the exits not told yet, in the
@@ -56,7 +60,7 @@ public final class ProcessTable {
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, LocalProcess> processes = new ConcurrentHashMap<>();
     /** How many processes exited and their names and memberships are not removed by the exit hook yet. */
-    private final AtomicInteger exiting = new AtomicInteger();
+    private volatile int exiting;
     /** Exited processes the exit hook has not been told about yet, and whether a task is telling it. */
     private final ConcurrentLinkedQueue<LocalProcess> exited = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean tellingExits = new AtomicBoolean();
@@ -100,7 +104,7 @@ public final class ProcessTable {
      * hot path of a lookup).
      */
     public boolean noneExiting() {
-        return exiting.get() == 0;
+        return exiting == 0;
     }
 
     public DeliveryResult deliver(long localId, Envelope envelope) {
@@ -139,7 +143,7 @@ public final class ProcessTable {
         } catch (RuntimeException e) {
             log.error("cleaning up after processes {} failed", exits, e);
         } finally {
-            exiting.addAndGet(-batch.size());
+            EXITING.addAndGet(this, -batch.size());
         }
         batch.forEach(LocalProcess::cleanedUp);
         tellingExits.set(false);
@@ -249,7 +253,7 @@ public final class ProcessTable {
                 if (exitReason != null) {
                     return;
                 }
-                exiting.incrementAndGet();
+                EXITING.incrementAndGet(ProcessTable.this);
                 exitReason = reason;
             }
             processes.remove(ref.id(), this);
