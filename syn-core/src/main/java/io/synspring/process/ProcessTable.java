@@ -130,12 +130,12 @@ public final class ProcessTable {
     /** Tells the exit hook about the exited processes, a batch at a time, then runs their listeners. */
     private void tellExits() {
         List<LocalProcess> batch = new ArrayList<>();
-        List<Exit> exits = new ArrayList<>();
         LocalProcess process;
         while (batch.size() < EXITS_PER_TURN && (process = exited.poll()) != null) {
             batch.add(process);
-            exits.add(new Exit(process.ref, Objects.requireNonNull(process.exitReason)));
         }
+        List<Exit> exits =
+                batch.stream().map(gone -> new Exit(gone.ref, Objects.requireNonNull(gone.exitReason))).toList();
         try {
             if (!exits.isEmpty()) {
                 exitHook.processesExited(exits);
