@@ -228,11 +228,19 @@ public final class ScopeReplica {
         return null;
     }
 
+    /**
+     * Walks the names only if the owner has visible ones. Receiving a snapshot starts here, so a node joining
+     * with 100k names would otherwise walk them all again for each node answering its introduction, even for
+     * those with no names at all.
+     */
     private List<Registration> claimsOf(NodeId owner) {
-        List<Registration> claims = new ArrayList<>();
-        for (Registration registration : byName.values()) {
-            if (registration.node().equals(owner)) {
-                claims.add(registration);
+        int visible = count(owner);
+        List<Registration> claims = new ArrayList<>(visible);
+        if (visible > 0) {
+            for (Registration registration : byName.values()) {
+                if (registration.node().equals(owner)) {
+                    claims.add(registration);
+                }
             }
         }
         contested.values().forEach(all -> {
@@ -247,6 +255,9 @@ public final class ScopeReplica {
 
     private List<Membership> membershipsOf(NodeId owner) {
         List<Membership> memberships = new ArrayList<>();
+        if (groupCount(owner) == 0) {
+            return memberships;
+        }
         groupsByProcess.forEach((process, groupNames) -> {
             if (process.node().equals(owner)) {
                 for (String group : groupNames) {
