@@ -236,7 +236,9 @@ public final class ScopeReplica {
     private List<Registration> claimsOf(NodeId owner) {
         int visible = count(owner);
         List<Registration> claims = new ArrayList<>(visible);
-        if (visible > 0) {
+        if (visible == byName.size()) {
+            claims.addAll(byName.values()); // all of them are the owner's: as on a node that is rejoining
+        } else if (visible > 0) {
             for (Registration registration : byName.values()) {
                 if (registration.node().equals(owner)) {
                     claims.add(registration);
