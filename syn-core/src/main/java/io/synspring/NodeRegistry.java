@@ -325,7 +325,8 @@ public final class NodeRegistry implements AutoCloseable {
      * Introduces this node to the nodes met while merging, as soon as their inbox is reachable (a moment
      * after they appear; a snapshot sent before would be lost), rather than at Hazelcast's MERGED event, which
      * can come a second later. The nodes of the other side appear within milliseconds of each other: they
-     * are introduced together, one snapshot for all, unless some take longer than {@link #TOGETHER}.
+     * are introduced together, one snapshot for all (waiting for the events of those Hazelcast lists already,
+     * and for their inboxes), unless some take longer than {@link #TOGETHER}.
      */
     private void introduceWhenReachable() {
         if (!introducing.compareAndSet(false, true)) {
@@ -337,13 +338,18 @@ public final class NodeRegistry implements AutoCloseable {
                 long now = System.nanoTime();
                 Map<NodeId, Set<String>> ready = new java.util.HashMap<>();
                 boolean waitForAll = false;
+                long waitedLongest = 0;
                 for (Map.Entry<NodeId, Introduction> pending : toIntroduce.entrySet()) {
                     long waited = now - pending.getValue().met();
+                    waitedLongest = Math.max(waitedLongest, waited);
                     if (cluster.canReach(pending.getKey()) || waited > UNREACHABLE_AFTER.toNanos()) {
                         ready.put(pending.getKey(), pending.getValue().scopes());
                     } else if (waited < TOGETHER.toNanos()) {
                         waitForAll = true;
                     }
+                }
+                if (waitedLongest < TOGETHER.toNanos() && cluster.hasNodesNotMetYet()) {
+                    waitForAll = true; // the others of that side are listed already: one snapshot for them all
                 }
                 if (!waitForAll) {
                     introducedWhileMerging.addAll(ready.keySet());

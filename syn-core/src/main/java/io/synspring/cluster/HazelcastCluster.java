@@ -200,6 +200,23 @@ public final class HazelcastCluster {
     }
 
     /**
+     * Whether Hazelcast already lists a Syn node whose membership event has not reached this node yet: the
+     * members of the other side of a healed split are listed at once, their events come one by one.
+     */
+    public boolean hasNodesNotMetYet() {
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            String node = member.getAttribute(NODE_ATTRIBUTE);
+            if (node != null && !member.localMember()) {
+                Peer peer = peers.get(NodeId.parse(node));
+                if (peer == null || !peer.memberUuid().equals(member.getUuid())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether a message sent to {@code node} now would reach its inbox. Right after a node appears, its
      * inbox listener may not be known here yet (Hazelcast hands listener registrations over a moment after
      * the membership change), and a message published then goes nowhere.
