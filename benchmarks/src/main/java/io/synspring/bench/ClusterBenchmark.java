@@ -152,6 +152,9 @@ public final class ClusterBenchmark {
         results.put("processes", options.processes());
         results.put("workersPerNode", PeerMain.WORKERS);
         results.put("rounds", options.rounds());
+        if (options.jmh() && !options.quick() && options.runs("jmh")) {
+            jmh(); // first, on a quiet machine: after the cluster parts, killed JVMs are still being cleaned up
+        }
         try {
             startCluster();
             if (options.warmup()) {
@@ -192,9 +195,6 @@ public final class ClusterBenchmark {
             }
         } finally {
             stopCluster();
-        }
-        if (options.jmh() && !options.quick() && options.runs("jmh")) {
-            jmh();
         }
         Map<String, Object> machine = cast(results.get("machine"));
         machine.put("loadAverage1mAtEnd", Machine.loadAverage());
