@@ -229,9 +229,9 @@ public final class ScopeReplica {
     }
 
     /**
-     * Walks the names only if the owner has visible ones. Receiving a snapshot starts here, so a node joining
-     * with 100k names would otherwise walk them all again for each node answering its introduction, even for
-     * those with no names at all.
+     * Checks each name's owner only if the owner has some of the visible names but not all. Receiving a
+     * snapshot starts here, so a node joining with 100k names would otherwise walk them all again for each
+     * node answering its introduction, even for those with no names at all.
      */
     private List<Registration> claimsOf(NodeId owner) {
         int visible = count(owner);
@@ -618,9 +618,9 @@ public final class ScopeReplica {
      * A new entry's key: a copy of {@code name} that only the map's node refers to. Allocated just before
      * the node, and reached by a copying garbage collector only through it, it stays next to the node in
      * memory, so a lookup, which reads the node, the key and its characters, waits for about one cache miss
-     * instead of one per object. The name given here was allocated with its
-     * whole batch off the wire and is shared with the registration and {@link #namesByProcess}. JMH, 100k
-     * names: 8-10.6 -> 10-11.4 M lookups/s, for one more copy of the name (~56 bytes for 12 characters).
+     * instead of one per object. The name given here was allocated with its whole batch off the wire and is
+     * shared with the registration and {@link #namesByProcess}. JMH, 100k names: 7.7-10.6 -> 10-11.4 M
+     * lookups/s, for one more copy of the name (~56 bytes for 12 characters).
      */
     private static String keyOf(String name) {
         return new String(name.toCharArray());
