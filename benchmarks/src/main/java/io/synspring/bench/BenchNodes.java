@@ -6,10 +6,6 @@ import com.hazelcast.config.ListenerConfig;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.cluster.EmbeddedMember;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,13 +29,5 @@ final class BenchNodes {
         }
         return NodeRegistry.create(config, SynSettings.builder().nodeName(nodeName)
                 .requestTimeout(Duration.ofSeconds(30)).build());
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.synspring.groups.Membership;
 import io.synspring.groups.MultiCallResult;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
+import io.synspring.testing.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -205,7 +206,7 @@ public final class ClusterBenchmark {
 
     private void startCluster() {
         for (int i = 0; i < 3; i++) {
-            ports.add(BenchNodes.freePort());
+            ports.add(LoopbackPorts.free());
         }
         List<String> members = ports.stream().map(port -> "127.0.0.1:" + port).toList();
         String memberList = String.join(",", members);
@@ -700,7 +701,7 @@ public final class ClusterBenchmark {
      * killed (node down). The times go to {@code figures}.
      */
     private void nodeUpAndDown(String name, int size, Map<String, List<Double>> figures) throws IOException {
-        int port = BenchNodes.freePort();
+        int port = LoopbackPorts.free();
         String members = String.join(",", List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1),
                 "127.0.0.1:" + ports.get(2), "127.0.0.1:" + port));
         PeerHandle late = launchPeer(name, port, members, true);

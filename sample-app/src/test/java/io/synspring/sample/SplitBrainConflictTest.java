@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.synspring.sample.support.DeviceClient;
 import io.synspring.sample.support.Http;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.synspring.testing.LoopbackPorts;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +38,8 @@ class SplitBrainConflictTest {
     @Test
     void theOlderConnectionOfADeviceConnectedOnBothSidesOfASplitIsClosedByConflictResolution() throws Exception {
         String cluster = "split-test-" + UUID.randomUUID();
-        int portA = freePort();
-        int portB = freePort();
+        int portA = LoopbackPorts.free();
+        int portB = LoopbackPorts.free();
         // A knows B's address, B knows only itself: until A's merge check finds B, they are two clusters
         int httpA = start("gw-a", cluster, portA, "127.0.0.1:" + portA + ",127.0.0.1:" + portB);
         DeviceClient onA = connect(httpA, "twin-7");
@@ -88,11 +86,5 @@ class SplitBrainConflictTest {
 
     private static URI uri(int port, String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -10,9 +10,6 @@ import com.hazelcast.test.SplitBrainTestSupport;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.cluster.EmbeddedMember;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +49,7 @@ public final class TestCluster implements AutoCloseable {
     /** Reserves {@code size} ports; start the nodes with {@link #startNode}. */
     public TestCluster(int size) {
         for (int i = 0; i < size; i++) {
-            ports.add(freePort());
+            ports.add(LoopbackPorts.free());
             nodes.add(null);
         }
     }
@@ -87,7 +84,7 @@ public final class TestCluster implements AutoCloseable {
         if (nodes.get(index) != null) {
             throw new IllegalStateException("node " + index + " is still running");
         }
-        ports.set(index, freePort());
+        ports.set(index, LoopbackPorts.free());
         return startNode(index, settings);
     }
 
@@ -217,13 +214,5 @@ public final class TestCluster implements AutoCloseable {
 
     private List<Integer> allIndexes() {
         return IntStream.range(0, ports.size()).boxed().collect(Collectors.toList());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

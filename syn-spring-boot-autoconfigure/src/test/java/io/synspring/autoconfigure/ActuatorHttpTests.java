@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.synspring.NodeRegistry;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
+import io.synspring.testing.LoopbackPorts;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class ActuatorHttpTests {
         registry.add("syn.node-name", () -> "web-1");
         registry.add("syn.scopes", () -> "devices");
         registry.add("syn.cluster.name", TestClusters::uniqueName);
-        registry.add("syn.cluster.port", TestClusters::freePort);
+        registry.add("syn.cluster.port", LoopbackPorts::free);
     }
 
     @Autowired

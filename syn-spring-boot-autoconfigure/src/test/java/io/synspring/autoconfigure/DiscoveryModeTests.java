@@ -9,6 +9,7 @@ import com.hazelcast.spi.discovery.DiscoveryStrategy;
 import io.synspring.NodeRegistry;
 import io.synspring.autoconfigure.discovery.SynDiscoveryAutoConfiguration;
 import io.synspring.process.SynProcess;
+import io.synspring.testing.LoopbackPorts;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -31,8 +32,8 @@ class DiscoveryModeTests {
     @Test
     void peersAreFoundThroughStaticSimpleDiscoveryInstances() {
         String cluster = TestClusters.uniqueName();
-        int portA = TestClusters.freePort();
-        int portB = TestClusters.freePort();
+        int portA = LoopbackPorts.free();
+        int portB = LoopbackPorts.free();
         // both nodes see the same static list: one instance with its Hazelcast port as the URI's port, one with
         // an HTTP port and its Hazelcast port in the syn-port metadata
         String[] discovery = { "syn.cluster.discovery=spring-cloud", "syn.cluster.discovery-service-id=gateway",
@@ -60,7 +61,7 @@ class DiscoveryModeTests {
 
     @Test
     void serviceIdDefaultsToTheApplicationName() {
-        int port = TestClusters.freePort();
+        int port = LoopbackPorts.free();
         runner.withPropertyValues(TestClusters.node("solo", TestClusters.uniqueName(), port))
                 .withPropertyValues("syn.cluster.discovery=spring-cloud", "spring.application.name=devices",
                         "spring.cloud.discovery.client.simple.instances.devices[0].uri=http://127.0.0.1:" + port)

@@ -13,6 +13,7 @@ import io.synspring.process.SynProcess;
 import io.synspring.registry.ConflictOutcome;
 import io.synspring.registry.ConflictResolver;
 import io.synspring.registry.RegisterResult;
+import io.synspring.testing.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class SynAutoConfigurationTests {
     @Test
     void propertiesAreBoundIntoTheSettingsAndTheEmbeddedMember() {
         String cluster = TestClusters.uniqueName();
-        int port = TestClusters.freePort();
+        int port = LoopbackPorts.free();
         runner.withPropertyValues("syn.node-name=gateway-1", "syn.scopes=devices,users", "syn.strict-mode=true",
                 "syn.multi-call-timeout=2s", "syn.request-timeout=3s", "syn.sync-retry=250ms", "syn.worker-threads=3",
                 "syn.limits.max-name-length=64", "syn.limits.max-metadata-size=2KB", "syn.limits.max-message-size=1MB",
@@ -106,8 +107,8 @@ class SynAutoConfigurationTests {
     @Test
     void staticMembersFormACluster() {
         String cluster = TestClusters.uniqueName();
-        int port1 = TestClusters.freePort();
-        int port2 = TestClusters.freePort();
+        int port1 = LoopbackPorts.free();
+        int port2 = LoopbackPorts.free();
         runner.withPropertyValues(TestClusters.node("a", cluster, port1, port2)).run(first -> {
             runner.withPropertyValues(TestClusters.node("b", cluster, port2, port1)).run(second -> {
                 NodeRegistry a = first.getBean(NodeRegistry.class);
@@ -141,7 +142,7 @@ class SynAutoConfigurationTests {
 
     @Test
     void userHazelcastInstancePreparedWithTheSettingsIsUsed() {
-        int port = TestClusters.freePort();
+        int port = LoopbackPorts.free();
         runner.withUserConfiguration(PreparedInstanceConfiguration.class)
                 .withPropertyValues("syn.node-name=on-mine", "test.port=" + port).run(context -> {
                     assertThat(context).hasNotFailed().doesNotHaveBean("synHazelcastInstance");
@@ -153,7 +154,7 @@ class SynAutoConfigurationTests {
 
     @Test
     void userHazelcastInstanceNotPreparedFailsWithTheFix() {
-        int port = TestClusters.freePort();
+        int port = LoopbackPorts.free();
         runner.withUserConfiguration(UnpreparedInstanceConfiguration.class).withPropertyValues("test.port=" + port)
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
                         .hasMessageContaining("not prepared for Syn")
@@ -162,7 +163,7 @@ class SynAutoConfigurationTests {
 
     @Test
     void hazelcastConfigBeanIsPreparedAndStartedByBootsHazelcastAutoConfiguration() {
-        int port = TestClusters.freePort();
+        int port = LoopbackPorts.free();
         runner.withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class))
                 .withUserConfiguration(ConfigBeanConfiguration.class)
                 .withPropertyValues("syn.node-name=from-config-bean", "syn.scopes=devices", "test.port=" + port)
@@ -179,7 +180,7 @@ class SynAutoConfigurationTests {
 
     @Test
     void hazelcastConfigFileIsCustomizedForSyn(@TempDir Path dir) throws IOException {
-        int port = TestClusters.freePort();
+        int port = LoopbackPorts.free();
         Path file = dir.resolve("hazelcast.yaml");
         Files.writeString(file, String.join("\n", "hazelcast:", "  cluster-name: " + TestClusters.uniqueName(),
                 "  network:", "    port:", "      port: " + port, "      auto-increment: false", "    interfaces:",

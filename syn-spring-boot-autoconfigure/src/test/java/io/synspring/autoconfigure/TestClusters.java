@@ -1,9 +1,6 @@
 package io.synspring.autoconfigure;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.synspring.testing.LoopbackPorts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,15 +15,6 @@ public final class TestClusters {
     /** A cluster name no other test (or other build on this machine) uses. */
     public static String uniqueName() {
         return "syn-test-" + UUID.randomUUID();
-    }
-
-    /** A port free on loopback right now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
@@ -46,6 +34,6 @@ public final class TestClusters {
 
     /** Properties of a standalone node on a free port of its own cluster. */
     public static String[] standalone() {
-        return node("solo", uniqueName(), freePort());
+        return node("solo", uniqueName(), LoopbackPorts.free());
     }
 }

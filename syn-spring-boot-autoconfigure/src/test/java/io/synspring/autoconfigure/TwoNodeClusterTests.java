@@ -19,6 +19,7 @@ import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.process.ExitReason;
 import io.synspring.process.SynProcess;
+import io.synspring.testing.LoopbackPorts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,8 @@ class TwoNodeClusterTests {
     @Test
     void eachContextReceivesTheOthersEventsAndALeavingNodeIsDroppedAtOnce() {
         String cluster = TestClusters.uniqueName();
-        int portA = TestClusters.freePort();
-        int portB = TestClusters.freePort();
+        int portA = LoopbackPorts.free();
+        int portB = LoopbackPorts.free();
         // a failure timeout far above the wait below: only the graceful leave can explain a prompt NODE_DOWN
         runner.withPropertyValues(TestClusters.node("a", cluster, portA, portB))
                 .withPropertyValues("syn.cluster.failure-timeout=60s").run(contextA -> {

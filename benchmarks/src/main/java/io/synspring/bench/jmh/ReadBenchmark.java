@@ -15,10 +15,7 @@ import io.synspring.registry.Registration;
 import io.synspring.registry.Registry;
 import io.synspring.replication.OwnerSnapshot;
 import io.synspring.replication.ScopeReplica;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.synspring.testing.LoopbackPorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,8 +90,8 @@ public class ReadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        int port = freePort();
-        int otherPort = freePort();
+        int port = LoopbackPorts.free();
+        int otherPort = LoopbackPorts.free();
         String cluster = "jmh-" + UUID.randomUUID();
         List<String> members = List.of("127.0.0.1:" + port, "127.0.0.1:" + otherPort);
         node = NodeRegistry.create(member(cluster, port, members), SynSettings.builder().nodeName("jmh").build());
@@ -190,13 +187,5 @@ public class ReadBenchmark {
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int replicaMemberCount() {
         return replica.memberCount("big");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

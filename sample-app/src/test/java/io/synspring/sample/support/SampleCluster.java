@@ -2,10 +2,7 @@ package io.synspring.sample.support;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.synspring.testing.LoopbackPorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +27,7 @@ public final class SampleCluster implements AutoCloseable {
     private final String name = "sample-e2e-" + UUID.randomUUID();
 
     private SampleCluster(int size) {
-        int[] ports = freePorts(2 * size);
+        int[] ports = java.util.stream.IntStream.range(0, 2 * size).map(i -> LoopbackPorts.free()).toArray();
         String members = java.util.stream.IntStream.range(0, size)
                 .mapToObj(i -> "127.0.0.1:" + ports[size + i]).collect(Collectors.joining(","));
         try {
@@ -98,29 +95,5 @@ public final class SampleCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(SampleNode::close);
-    }
-
-    /** Ports free on 127.0.0.1 right now, held together so that they are distinct. */
-    static int[] freePorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket socket : sockets) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // free again
-                }
-            }
-        }
     }
 }
