@@ -1,6 +1,8 @@
 package io.synspring.bench;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.server.Server;
@@ -20,6 +22,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +58,8 @@ public final class PeerMain {
 
     private static final PrintStream out = System.out;
     private static volatile long mergedAt;
+    /** The JVM's JIT compilation time (ms, summed over its compiler threads) when it last met another member. */
+    private static volatile long jitAtMeeting;
 
     private final NodeRegistry node;
     private final Config config;
@@ -95,6 +100,16 @@ public final class PeerMain {
         node.hazelcast().getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 mergedAt = System.nanoTime();
+            }
+        });
+        node.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                jitAtMeeting = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
             }
         });
         PeerMain peer = new PeerMain(node, config);
@@ -234,6 +249,9 @@ public final class PeerMain {
                 // the network is back: the split-brain handler finds the cluster and merges this node into it
                 server().start();
                 reply("ok");
+                return true;
+            case "jit-since-meeting":
+                reply("jit " + (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitAtMeeting));
                 return true;
             case "merged-at":
                 reply("merged " + mergedAt);

@@ -42,13 +42,17 @@ final class Report {
             new Row("highLoadChurn_changesPerSecond", "(high load: changes /s on the peers)", "", "", 0, true),
             new Row("nodeCutOffPurge100k_ms", "node cut off by a net split: its 100k names gone, ms after the event",
                     "185-302", "<= 150", 150, false),
-            new Row("nodeBackSync100k_ms", "node back when the split heals: its 100k names visible, ms after the event",
-                    "468-665", "<= 300", 300, false),
+            new Row("nodeBackSync100k_ms", "node up: a running node back when the split heals, its 100k names visible,"
+                    + " ms after the event", "468-665", "<= 300", 300, false),
+            new Row("nodeBackJitCompilation_ms", "(its JIT compiling meanwhile, ms summed over compiler threads)", "", "",
+                    0, false),
             new Row("nodeDownPurge100k_ms", "node killed (kill -9): its 100k names gone, ms after the event", "",
                     "<= 150", 150, false),
             new Row("nodeDownDetectionByHazelcast_ms", "(kill -9 to membership event, ms)", "", "", 0, false),
-            new Row("nodeUpSync100k_ms", "new node (fresh JVM) joins: its 100k names visible, ms after the event", "",
-                    "<= 300", 300, false),
+            new Row("nodeUpSync100k_ms", "new node (fresh JVM, JIT warm-up included) joins: its 100k names visible, ms"
+                    + " after the event", "", "", 0, false),
+            new Row("nodeUpNewJvmJitCompilation_ms", "(the new JVM's JIT compiling meanwhile, ms summed over compiler"
+                    + " threads)", "", "", 0, false),
             new Row("nodeUpSync100kFromMergedEvent_ms", "(from the new node's MERGED event, ms; negative: before it)", "",
                     "", 0, false),
             new Row("nodeUpFromHealToSynced_ms", "(heal to names visible, Hazelcast merge included, ms)", "", "", 0,
