@@ -716,7 +716,7 @@ public final class ClusterBenchmark {
         late.call("heal " + members, "ok", 60);
         long first = Poll.until(() -> registry.count(node) > 0, PHASE_TIMEOUT, "the late node's first name");
         long synced = Poll.until(() -> registry.count(node) == size, PHASE_TIMEOUT, "the late node's names");
-        double jit = jitSinceMeeting(late);
+        double[] cpu = cpuSinceMeeting(late);
         long added = memberAdded.get(late.nodeId());
         // the names can be in before Hazelcast's MERGED event on the new node: wait for that event too
         long[] merged = new long[1];
@@ -726,11 +726,12 @@ public final class ClusterBenchmark {
         add(figures, "nodeUpSync100kFromMergedEvent_ms", synced - merged[0]);
         add(figures, "nodeUpFirstNameVisible_ms", first - added);
         add(figures, "nodeUpFromHealToSynced_ms", synced - healed);
-        figures.computeIfAbsent("nodeUpNewJvmJitCompilation_ms", k -> new ArrayList<>()).add(jit);
+        figures.computeIfAbsent("nodeUpNewJvmCpu_ms", k -> new ArrayList<>()).add(cpu[0]);
+        figures.computeIfAbsent("nodeUpNewJvmJitCpu_ms", k -> new ArrayList<>()).add(cpu[1]);
         log("  up: %,d names visible %.1f ms after the membership event on the master (the first after %.1f "
                 + "ms), %.1f ms after the MERGED event on the new node (negative: before it), %.0f ms after the heal;"
-                + " the new JVM's JIT compiled for %.0f ms meanwhile", size, (synced - added) / 1e6,
-                (first - added) / 1e6, (synced - merged[0]) / 1e6, (synced - healed) / 1e6, jit);
+                + " meanwhile it used %.0f ms of CPU, its JIT compilers %.0f", size, (synced - added) / 1e6,
+                (first - added) / 1e6, (synced - merged[0]) / 1e6, (synced - healed) / 1e6, cpu[0], cpu[1]);
 
         // as in Syn's benchmark, the running node is cut off by a net split and comes back when it heals
         memberRemoved.remove(late.nodeId());
@@ -748,13 +749,15 @@ public final class ClusterBenchmark {
         late.call("reconnect", "ok", 60);
         long backFirst = Poll.until(() -> registry.count(node) > 0, PHASE_TIMEOUT, "the node's first name back");
         long back = Poll.until(() -> registry.count(node) == size, PHASE_TIMEOUT, "the node's names back");
-        double backJit = jitSinceMeeting(late);
+        double[] backCpu = cpuSinceMeeting(late);
         long backAdded = memberAdded.get(late.nodeId());
         add(figures, "nodeBackSync100k_ms", back - backAdded);
-        figures.computeIfAbsent("nodeBackJitCompilation_ms", k -> new ArrayList<>()).add(backJit);
+        figures.computeIfAbsent("nodeBackCpu_ms", k -> new ArrayList<>()).add(backCpu[0]);
+        figures.computeIfAbsent("nodeBackJitCpu_ms", k -> new ArrayList<>()).add(backCpu[1]);
         log("  back: %,d names visible %.1f ms after the membership event (the first after %.1f ms), %.0f ms after "
-                + "the network came back; its JIT compiled for %.0f ms meanwhile", size, (back - backAdded) / 1e6,
-                (backFirst - backAdded) / 1e6, (back - reconnected) / 1e6, backJit);
+                + "the network came back; meanwhile it used %.0f ms of CPU, its JIT compilers %.0f", size,
+                (back - backAdded) / 1e6, (backFirst - backAdded) / 1e6, (back - reconnected) / 1e6, backCpu[0],
+                backCpu[1]);
 
         memberRemoved.remove(late.nodeId());
         long killed = System.nanoTime();
@@ -771,12 +774,13 @@ public final class ClusterBenchmark {
     }
 
     /**
-     * How long the node's JIT compilers worked (ms, summed over its compiler threads: elapsed, not CPU time)
-     * since it last met another member: from about the membership event until now, just after its names were
-     * all visible on the master.
+     * The CPU time (ms) the node's JVM used, and its JIT compiler threads within it, since it met the others:
+     * from about the membership event until now, just after its names were all visible on the master; -1 where
+     * it cannot be measured.
      */
-    private static double jitSinceMeeting(PeerHandle node) {
-        return Double.parseDouble(node.call("jit-since-meeting", "jit", ANSWER_SECONDS).split(" ")[1]);
+    private static double[] cpuSinceMeeting(PeerHandle node) {
+        String[] answer = node.call("cpu-since-meeting", "cpu", ANSWER_SECONDS).split(" ");
+        return new double[] {Double.parseDouble(answer[1]), Double.parseDouble(answer[2])};
     }
 
     private static void add(Map<String, List<Double>> figures, String key, long nanos) {

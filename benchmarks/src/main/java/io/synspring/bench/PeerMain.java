@@ -24,6 +24,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,9 +36,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A peer JVM of the cluster benchmark: a Syn node that does what the master tells it on standard input, one
@@ -58,8 +62,11 @@ public final class PeerMain {
 
     private static final PrintStream out = System.out;
     private static volatile long mergedAt;
-    /** The JVM's JIT compilation time (ms, summed over its compiler threads) when it last met another member. */
-    private static volatile long jitAtMeeting;
+    /**
+     * The CPU time (ms) this JVM and its JIT compiler threads had used when it first met another member since it
+     * started or was cut off; null before that.
+     */
+    private static final AtomicReference<long[]> cpuAtMeeting = new AtomicReference<>();
 
     private final NodeRegistry node;
     private final Config config;
@@ -105,7 +112,7 @@ public final class PeerMain {
         node.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                jitAtMeeting = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                cpuAtMeeting.compareAndSet(null, cpuMillis());
             }
 
             @Override
@@ -131,6 +138,39 @@ public final class PeerMain {
         }
         node.close();
         System.exit(0);
+    }
+
+    /** The CPU time (ms) this JVM used so far, and that its JIT compiler threads used (-1 where unknown). */
+    static long[] cpuMillis() {
+        long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
+        return new long[] {process, compilerCpuMillis()};
+    }
+
+    /**
+     * The CPU time this JVM's JIT compiler threads used so far (ms, in steps of 10), from Linux's
+     * {@code /proc}; -1 where there is no such file. (The JVM's own compilation counter only counts finished
+     * compilations, and one of a large method can take a few hundred milliseconds.)
+     */
+    static long compilerCpuMillis() {
+        long ticks = 0;
+        try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"));
+                } catch (IOException ended) {
+                    continue;
+                }
+                if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 10; // clock ticks of 10 ms (USER_HZ 100)
     }
 
     private Server server() {
@@ -242,6 +282,7 @@ public final class PeerMain {
                 // a net split between this node and the others: its member server stops (connections closed,
                 // none accepted or opened), as when the network between it and the cluster goes down
                 mergedAt = 0;
+                cpuAtMeeting.set(null);
                 server().stop();
                 reply("ok");
                 return true;
@@ -250,9 +291,13 @@ public final class PeerMain {
                 server().start();
                 reply("ok");
                 return true;
-            case "jit-since-meeting":
-                reply("jit " + (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitAtMeeting));
+            case "cpu-since-meeting": {
+                long[] now = cpuMillis();
+                long[] then = cpuAtMeeting.get();
+                reply(then == null ? "cpu -1 -1"
+                        : "cpu " + (now[0] - then[0]) + " " + (then[1] < 0 ? -1 : now[1] - then[1]));
                 return true;
+            }
             case "merged-at":
                 reply("merged " + mergedAt);
                 return true;

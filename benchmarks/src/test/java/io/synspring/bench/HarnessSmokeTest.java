@@ -27,8 +27,8 @@ class HarnessSmokeTest {
                 "groupMemberCount100k_ns", "transportBaseline_p99_ms", "propagationLowLoad_p99_ms", "propagationHighLoad_p99_ms",
                 "publishTo1000Members_deliveriesPerSecond", "multiCall100Members_p99_ms",
                 "heapPerRegistrationPerReplica_bytes", "nodeDownPurge100k_ms", "nodeUpSync100k_ms",
-                "nodeUpSync100kFromMergedEvent_ms", "nodeUpNewJvmJitCompilation_ms", "nodeCutOffPurge100k_ms",
-                "nodeBackSync100k_ms", "nodeBackJitCompilation_ms");
+                "nodeUpSync100kFromMergedEvent_ms", "nodeUpNewJvmCpu_ms", "nodeUpNewJvmJitCpu_ms",
+                "nodeCutOffPurge100k_ms", "nodeBackSync100k_ms", "nodeBackCpu_ms", "nodeBackJitCpu_ms");
         assertThat(Report.table(results)).contains("| register /s |");
         assertThat(Json.write(results)).contains("\"unregisterAfterKill\": ");
     }
