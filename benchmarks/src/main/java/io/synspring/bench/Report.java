@@ -45,8 +45,7 @@ final class Report {
             new Row("nodeBackSync100k_ms", "node up: a running node back when the split heals, its 100k names visible,"
                     + " ms after the event", "468-665", "<= 300", 300, false),
             new Row("nodeBackCpu_ms", "(CPU the node used meanwhile, ms)", "", "", 0, false),
-            new Row("nodeBackJitCpu_ms", "(of which its JIT compilers, ms)", "", "",
-                    0, false),
+            new Row("nodeBackJitCpu_ms", "(of which its JIT compilers, ms)", "", "", 0, false),
             new Row("nodeDownPurge100k_ms", "node killed (kill -9): its 100k names gone, ms after the event", "",
                     "<= 150", 150, false),
             new Row("nodeDownDetectionByHazelcast_ms", "(kill -9 to membership event, ms)", "", "", 0, false),
