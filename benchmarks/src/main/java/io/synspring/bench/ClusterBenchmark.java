@@ -676,7 +676,8 @@ public final class ClusterBenchmark {
      * Node up and node down, several times with a new JVM each time (the median is reported): a node starts
      * split off (alone), registers all the names, then the split heals (Hazelcast merges it into the
      * cluster): how fast are its names visible on the master after the membership event? Then its JVM is
-     * killed (SIGKILL, as kill -9): how fast are they gone on the master after the membership event?
+     * killed (SIGKILL, as kill -9): how fast are they gone on the master after the membership event? Then the
+     * other way round: a new node without names joins while the peers hold all the names.
      */
     private void nodeUpDown() throws IOException {
         int size = options.processes();
@@ -687,6 +688,7 @@ public final class ClusterBenchmark {
                     times, size);
             nodeUpAndDown("late-" + i, size, figures);
         }
+        newNodeSeesAll(size, times, figures);
         Map<String, Object> each = new LinkedHashMap<>();
         figures.forEach((key, values) -> {
             results.put(key, median(values));
@@ -781,6 +783,41 @@ public final class ClusterBenchmark {
     private static double[] cpuSinceMeeting(PeerHandle node) {
         String[] answer = node.call("cpu-since-meeting", "cpu", ANSWER_SECONDS).split(" ");
         return new double[] {Double.parseDouble(answer[1]), Double.parseDouble(answer[2])};
+    }
+
+    /**
+     * A new node (a new JVM, no names) joins a cluster whose peers hold {@code size} names, {@code times} times:
+     * how fast does it see them all, after the membership event on the master? As when a gateway is added to
+     * a running cluster, or restarted, and must find every device at once.
+     */
+    private void newNodeSeesAll(int size, int times, Map<String, List<Double>> figures) throws IOException {
+        int before = registry.count();
+        spawn("seen", size / 2, size - size / 2);
+        phase("register", size, () -> registry.count() == before + size);
+        for (int i = 1; i <= times; i++) {
+            log("a new node joins a cluster holding %,d names (%d of %d)", size, i, times);
+            int port = LoopbackPorts.free();
+            String members = String.join(",", List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1),
+                    "127.0.0.1:" + ports.get(2), "127.0.0.1:" + port));
+            PeerHandle fresh = launchPeer("fresh-" + i, port, members, true);
+            fresh.awaitReady(120);
+            fresh.call("heal " + members, "ok", 60);
+            // the new node polls its own replica and answers when it holds every name
+            long seen = Long.parseLong(fresh.call("await-names " + (before + size) + " " + PHASE_TIMEOUT.toSeconds(),
+                    "names", ANSWER_SECONDS).split(" ")[1]);
+            double[] cpu = cpuSinceMeeting(fresh);
+            long added = memberAdded.get(fresh.nodeId());
+            add(figures, "newNodeSeesAll100k_ms", seen - added);
+            figures.computeIfAbsent("newNodeSeesAllCpu_ms", k -> new ArrayList<>()).add(cpu[0]);
+            figures.computeIfAbsent("newNodeSeesAllJitCpu_ms", k -> new ArrayList<>()).add(cpu[1]);
+            log("  all %,d names visible on it %.1f ms after the membership event on the master; meanwhile it used "
+                    + "%.0f ms of CPU, its JIT compilers %.0f", size, (seen - added) / 1e6, cpu[0], cpu[1]);
+            fresh.kill();
+            Poll.until(() -> memberRemoved.containsKey(fresh.nodeId()), Duration.ofMinutes(2),
+                    "the master to see the new node leave");
+            peers.remove(fresh);
+        }
+        phase("kill", size, () -> registry.count() == before);
     }
 
     private static void add(Map<String, List<Double>> figures, String key, long nanos) {

@@ -26,6 +26,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -296,6 +297,13 @@ public final class PeerMain {
                 long[] then = cpuAtMeeting.get();
                 reply(then == null ? "cpu -1 -1"
                         : "cpu " + (now[0] - then[0]) + " " + (then[1] < 0 ? -1 : now[1] - then[1]));
+                return true;
+            }
+            case "await-names": {
+                int count = Integer.parseInt(command[1]);
+                long seen = Poll.until(() -> registry.count() >= count, Duration.ofSeconds(Long.parseLong(command[2])),
+                        count + " names in this node's replica");
+                reply("names " + seen);
                 return true;
             }
             case "merged-at":

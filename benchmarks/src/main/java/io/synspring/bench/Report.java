@@ -57,6 +57,10 @@ final class Report {
                     "", 0, false),
             new Row("nodeUpFromHealToSynced_ms", "(heal to names visible, Hazelcast merge included, ms)", "", "", 0,
                     false),
+            new Row("newNodeSeesAll100k_ms", "a new node (fresh JVM) joins a cluster of 100k names: all visible on it,"
+                    + " ms after the event", "", "", 0, false),
+            new Row("newNodeSeesAllCpu_ms", "(CPU the new JVM used meanwhile, ms)", "", "", 0, false),
+            new Row("newNodeSeesAllJitCpu_ms", "(of which its JIT compilers, ms)", "", "", 0, false),
             new Row("publishTo1000Members_messagesPerSecond", "publish to a 1,000-member group, messages /s", "", "",
                     0, true),
             new Row("publishTo1000Members_deliveriesPerSecond", "publish to a 1,000-member group, deliveries /s", "",

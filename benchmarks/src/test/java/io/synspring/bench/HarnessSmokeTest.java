@@ -28,7 +28,8 @@ class HarnessSmokeTest {
                 "publishTo1000Members_deliveriesPerSecond", "multiCall100Members_p99_ms",
                 "heapPerRegistrationPerReplica_bytes", "nodeDownPurge100k_ms", "nodeUpSync100k_ms",
                 "nodeUpSync100kFromMergedEvent_ms", "nodeUpNewJvmCpu_ms", "nodeUpNewJvmJitCpu_ms",
-                "nodeCutOffPurge100k_ms", "nodeBackSync100k_ms", "nodeBackCpu_ms", "nodeBackJitCpu_ms");
+                "nodeCutOffPurge100k_ms", "nodeBackSync100k_ms", "nodeBackCpu_ms", "nodeBackJitCpu_ms",
+                "newNodeSeesAll100k_ms", "newNodeSeesAllCpu_ms", "newNodeSeesAllJitCpu_ms");
         assertThat(Report.table(results)).contains("| register /s |");
         assertThat(Json.write(results)).contains("\"unregisterAfterKill\": ");
     }
