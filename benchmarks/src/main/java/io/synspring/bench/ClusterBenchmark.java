@@ -703,11 +703,9 @@ public final class ClusterBenchmark {
      * killed (node down). The times go to {@code figures}.
      */
     private void nodeUpAndDown(String name, int size, Map<String, List<Double>> figures) throws IOException {
-        int port = LoopbackPorts.free();
-        String members = String.join(",", List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1),
-                "127.0.0.1:" + ports.get(2), "127.0.0.1:" + port));
-        PeerHandle late = launchPeer(name, port, members, true);
-        late.awaitReady(120);
+        SplitOff splitOff = launchSplitOff(name);
+        PeerHandle late = splitOff.peer();
+        String members = splitOff.members();
         NodeId node = NodeId.parse(late.nodeId());
         late.call("spawn " + size + " up-", "ok", ANSWER_SECONDS);
         late.call("register", "done", ANSWER_SECONDS);
@@ -718,7 +716,7 @@ public final class ClusterBenchmark {
         late.call("heal " + members, "ok", 60);
         long first = Poll.until(() -> registry.count(node) > 0, PHASE_TIMEOUT, "the late node's first name");
         long synced = Poll.until(() -> registry.count(node) == size, PHASE_TIMEOUT, "the late node's names");
-        double[] cpu = cpuSinceMeeting(late);
+        double[] cpu = cpuSinceMeeting(late, "nodeUpNewJvm", figures);
         long added = memberAdded.get(late.nodeId());
         // the names can be in before Hazelcast's MERGED event on the new node: wait for that event too
         long[] merged = new long[1];
@@ -728,8 +726,6 @@ public final class ClusterBenchmark {
         add(figures, "nodeUpSync100kFromMergedEvent_ms", synced - merged[0]);
         add(figures, "nodeUpFirstNameVisible_ms", first - added);
         add(figures, "nodeUpFromHealToSynced_ms", synced - healed);
-        figures.computeIfAbsent("nodeUpNewJvmCpu_ms", k -> new ArrayList<>()).add(cpu[0]);
-        figures.computeIfAbsent("nodeUpNewJvmJitCpu_ms", k -> new ArrayList<>()).add(cpu[1]);
         log("  up: %,d names visible %.1f ms after the membership event on the master (the first after %.1f "
                 + "ms), %.1f ms after the MERGED event on the new node (negative: before it), %.0f ms after the heal;"
                 + " meanwhile it used %.0f ms of CPU, its JIT compilers %.0f", size, (synced - added) / 1e6,
@@ -751,11 +747,9 @@ public final class ClusterBenchmark {
         late.call("reconnect", "ok", 60);
         long backFirst = Poll.until(() -> registry.count(node) > 0, PHASE_TIMEOUT, "the node's first name back");
         long back = Poll.until(() -> registry.count(node) == size, PHASE_TIMEOUT, "the node's names back");
-        double[] backCpu = cpuSinceMeeting(late);
+        double[] backCpu = cpuSinceMeeting(late, "nodeBack", figures);
         long backAdded = memberAdded.get(late.nodeId());
         add(figures, "nodeBackSync100k_ms", back - backAdded);
-        figures.computeIfAbsent("nodeBackCpu_ms", k -> new ArrayList<>()).add(backCpu[0]);
-        figures.computeIfAbsent("nodeBackJitCpu_ms", k -> new ArrayList<>()).add(backCpu[1]);
         log("  back: %,d names visible %.1f ms after the membership event (the first after %.1f ms), %.0f ms after "
                 + "the network came back; meanwhile it used %.0f ms of CPU, its JIT compilers %.0f", size,
                 (back - backAdded) / 1e6, (backFirst - backAdded) / 1e6, (back - reconnected) / 1e6, backCpu[0],
@@ -775,14 +769,29 @@ public final class ClusterBenchmark {
         peers.remove(late);
     }
 
+    /** A peer JVM started split off from the cluster (alone), and the member list that heals the split. */
+    private record SplitOff(PeerHandle peer, String members) {}
+
+    private SplitOff launchSplitOff(String name) {
+        int port = LoopbackPorts.free();
+        String members = String.join(",", List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1),
+                "127.0.0.1:" + ports.get(2), "127.0.0.1:" + port));
+        PeerHandle peer = launchPeer(name, port, members, true);
+        peer.awaitReady(120);
+        return new SplitOff(peer, members);
+    }
+
     /**
      * The CPU time (ms) the node's JVM used, and its JIT compiler threads within it, since it met the others:
-     * from about the membership event until now, just after its names were all visible on the master; -1 where
-     * it cannot be measured.
+     * from about the membership event until now, when the names are all visible; -1 where it cannot be
+     * measured. Added to {@code figures} as {@code <key>Cpu_ms} and {@code <key>JitCpu_ms}.
      */
-    private static double[] cpuSinceMeeting(PeerHandle node) {
+    private static double[] cpuSinceMeeting(PeerHandle node, String key, Map<String, List<Double>> figures) {
         String[] answer = node.call("cpu-since-meeting", "cpu", ANSWER_SECONDS).split(" ");
-        return new double[] {Double.parseDouble(answer[1]), Double.parseDouble(answer[2])};
+        double[] cpu = {Double.parseDouble(answer[1]), Double.parseDouble(answer[2])};
+        figures.computeIfAbsent(key + "Cpu_ms", k -> new ArrayList<>()).add(cpu[0]);
+        figures.computeIfAbsent(key + "JitCpu_ms", k -> new ArrayList<>()).add(cpu[1]);
+        return cpu;
     }
 
     /**
@@ -796,20 +805,15 @@ public final class ClusterBenchmark {
         phase("register", size, () -> registry.count() == before + size);
         for (int i = 1; i <= times; i++) {
             log("a new node joins a cluster holding %,d names (%d of %d)", size, i, times);
-            int port = LoopbackPorts.free();
-            String members = String.join(",", List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1),
-                    "127.0.0.1:" + ports.get(2), "127.0.0.1:" + port));
-            PeerHandle fresh = launchPeer("fresh-" + i, port, members, true);
-            fresh.awaitReady(120);
-            fresh.call("heal " + members, "ok", 60);
+            SplitOff splitOff = launchSplitOff("fresh-" + i);
+            PeerHandle fresh = splitOff.peer();
+            fresh.call("heal " + splitOff.members(), "ok", 60);
             // the new node polls its own replica and answers when it holds every name
             long seen = Long.parseLong(fresh.call("await-names " + (before + size) + " " + PHASE_TIMEOUT.toSeconds(),
                     "names", ANSWER_SECONDS).split(" ")[1]);
-            double[] cpu = cpuSinceMeeting(fresh);
+            double[] cpu = cpuSinceMeeting(fresh, "newNodeSeesAll", figures);
             long added = memberAdded.get(fresh.nodeId());
             add(figures, "newNodeSeesAll100k_ms", seen - added);
-            figures.computeIfAbsent("newNodeSeesAllCpu_ms", k -> new ArrayList<>()).add(cpu[0]);
-            figures.computeIfAbsent("newNodeSeesAllJitCpu_ms", k -> new ArrayList<>()).add(cpu[1]);
             log("  all %,d names visible on it %.1f ms after the membership event on the master; meanwhile it used "
                     + "%.0f ms of CPU, its JIT compilers %.0f", size, (seen - added) / 1e6, cpu[0], cpu[1]);
             fresh.kill();
