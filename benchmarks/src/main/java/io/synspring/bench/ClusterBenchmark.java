@@ -812,6 +812,8 @@ public final class ClusterBenchmark {
             long seen = Long.parseLong(fresh.call("await-names " + (before + size) + " " + PHASE_TIMEOUT.toSeconds(),
                     "names", ANSWER_SECONDS).split(" ")[1]);
             double[] cpu = cpuSinceMeeting(fresh, "newNodeSeesAll", figures);
+            Poll.until(() -> memberAdded.containsKey(fresh.nodeId()), Duration.ofMinutes(2),
+                    "the master to see the new node"); // the new node may hear from the peers first
             long added = memberAdded.get(fresh.nodeId());
             add(figures, "newNodeSeesAll100k_ms", seen - added);
             log("  all %,d names visible on it %.1f ms after the membership event on the master; meanwhile it used "
