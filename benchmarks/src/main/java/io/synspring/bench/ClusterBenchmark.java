@@ -93,7 +93,7 @@ public final class ClusterBenchmark {
                     case "--no-warmup" -> warmup = false;
                     case "--no-jmh" -> jmh = false;
                     case "--quick" -> quick = true;
-                    case "--peer-heap" -> heap = args[++i];
+                    case "--peer-heap" -> heap = args[++i].toLowerCase(java.util.Locale.ROOT);
                     case "--high-load" -> highLoad = Long.parseLong(args[++i].replace("_", ""));
                     case "--only" -> only = List.of(args[++i].split(","));
                     case "--out" -> out = Path.of(args[++i]);
@@ -107,6 +107,7 @@ public final class ClusterBenchmark {
             if (processes < 2 || rounds < 1) {
                 throw new IllegalArgumentException("--processes must be >= 2 and --rounds >= 1");
             }
+            megabytes(heap); // a bad size fails here, not in three peer JVMs
             Path parent = out.toAbsolutePath().getParent();
             return new Options(processes, rounds, sizes, warmup, jmh, quick, heap, highLoad, only, out,
                     parent.resolve("bench-logs").toFile());
@@ -245,12 +246,26 @@ public final class ClusterBenchmark {
         return options;
     }
 
+    /** A JVM heap size ({@code 3g}, {@code 512m}, {@code 262144k}) in MB. */
+    static long megabytes(String size) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+)([kmg])").matcher(size);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("--peer-heap takes a JVM heap size such as 3g or 512m, not '" + size
+                    + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "g" -> amount * 1024;
+            case "m" -> amount;
+            default -> amount / 1024;
+        };
+    }
+
     private List<String> baseJvmOptions() {
         // a fixed minimum heap, as a server would run: a small young generation grown on demand collects
         // every few MB of a node-up's snapshot traffic
-        String heap = options.peerHeap().toLowerCase(java.util.Locale.ROOT);
-        boolean small = heap.endsWith("m") && Integer.parseInt(heap.substring(0, heap.length() - 1)) < 1024;
-        return List.of("-Xms" + (small ? heap : "1g"), "-Xmx" + heap, "-XX:+UseG1GC",
+        String heap = options.peerHeap();
+        return List.of("-Xms" + Math.min(megabytes(heap), 1024) + "m", "-Xmx" + heap, "-XX:+UseG1GC",
                 "-Djava.net.preferIPv4Stack=true",
                 "-Dhazelcast.logging.type=slf4j", "--add-modules", "java.se",
                 "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
