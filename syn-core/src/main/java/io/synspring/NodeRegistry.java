@@ -13,6 +13,9 @@ import io.synspring.cluster.SerialExecutor;
 import io.synspring.cluster.WireCodec;
 import io.synspring.cluster.WireMessage;
 import io.synspring.events.EventBus;
+import io.synspring.internal.transport.Transport;
+import io.synspring.internal.transport.TransportCounts;
+import io.synspring.internal.transport.TransportSettings;
 import io.synspring.events.SynEventListener;
 import io.synspring.groups.Groups;
 import io.synspring.process.DeliveryResult;
@@ -33,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,10 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
-    /** How long the introduction to nodes met while merging waits for all of them to be reachable. */
+    /** How long the introduction to nodes met while merging waits for the others Hazelcast lists already. */
     private static final Duration TOGETHER = Duration.ofMillis(50);
-    /** After this, a node met while merging is introduced even if its inbox still looks unreachable. */
-    private static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(2);
 
     private final SynSettings settings;
     private final HazelcastInstance hazelcast;
@@ -91,7 +93,10 @@ public final class NodeRegistry implements AutoCloseable {
         this.settings = settings;
         this.hazelcast = hazelcast;
         this.ownsHazelcast = ownsHazelcast;
-        this.cluster = new HazelcastCluster(hazelcast, new ClusterListener());
+        this.cluster = new HazelcastCluster(hazelcast, new TransportSettings(settings.maxBufferedBytes(),
+                settings.backpressureWait(), settings.unreachableAfter(),
+                (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(16L << 20, 2L * settings.maxMessageBytes() + (1 << 20))),
+                settings.transportSsl()), new ClusterListener());
         this.self = cluster.self();
         this.codec = new WireCodec(hazelcast);
         this.guard = new Guard(codec, settings);
@@ -125,12 +130,13 @@ public final class NodeRegistry implements AutoCloseable {
     }
 
     /**
-     * Prepares {@code config} for a Syn node with {@code settings}: the node id and scopes as member
-     * attributes, the inbox topic, and the deserialization allowlist. Call before creating the instance.
+     * Prepares {@code config} for a Syn node with {@code settings}: the node id, scopes and link address as
+     * member attributes (the links' listening socket is bound now), and the deserialization allowlist. Call
+     * before creating the instance.
      */
     public static Config configure(Config config, SynSettings settings) {
         return HazelcastCluster.configure(config, settings.nodeName(), settings.scopes(),
-                settings.allowedClassPrefixes());
+                settings.allowedClassPrefixes(), settings.transportPort());
     }
 
     /**
@@ -197,6 +203,20 @@ public final class NodeRegistry implements AutoCloseable {
         return unsynced;
     }
 
+    /**
+     * The nodes Hazelcast lists as members that this node's links cannot reach: a partial split (this node
+     * and that one cannot talk while both talk to the others), or a frozen node. Their entries stay as they
+     * were last received; messages to them wait in the link, up to its maximum.
+     */
+    public Set<NodeId> unreachableNodes() {
+        return cluster.unreachableNodes();
+    }
+
+    /** Counts of the messages that crossed this node's links, and of those that could not be delivered. */
+    public TransportCounts transportCounts() {
+        return cluster.transport().counts();
+    }
+
     /** The scopes this node takes part in. */
     public Set<String> scopes() {
         return settings.scopes();
@@ -250,6 +270,20 @@ public final class NodeRegistry implements AutoCloseable {
     /** Sends {@code message} to {@code process}, wherever it runs. */
     public SendResult send(ProcessRef process, Object message) {
         return messenger.send(Objects.requireNonNull(process, "process"), message);
+    }
+
+    /**
+     * Calls {@code process}, wherever it runs: sends {@code request} and completes with the handler's
+     * {@link io.synspring.process.MessageContext#reply reply}. The future fails with
+     * {@link io.synspring.process.CallRefusedException} when the request could not be delivered,
+     * {@link io.synspring.process.ProcessExitedException} when the process exits first (seen for a remote
+     * process when it held a name or a group membership), {@link NodeUnavailableException} when its node leaves,
+     * and {@link java.util.concurrent.TimeoutException} when no reply came within {@code timeout}.
+     *
+     * @throws IllegalArgumentException if the request cannot cross the wire to the process's node
+     */
+    public <R> CompletableFuture<R> call(ProcessRef process, Object request, Duration timeout) {
+        return messenger.call(Objects.requireNonNull(process, "process"), request, timeout);
     }
 
     /** Listens to every registry and group event of this node's scopes. */
@@ -318,15 +352,14 @@ public final class NodeRegistry implements AutoCloseable {
                 .filter(node -> node.getValue().contains(scope)).map(Map.Entry::getKey).toList()));
     }
 
-    /** A node met while merging, waiting to be reachable, since {@code met} (nanoTime). */
+    /** A node met while merging, since {@code met} (nanoTime). */
     private record Introduction(Set<String> scopes, long met) {}
 
     /**
-     * Introduces this node to the nodes met while merging, as soon as their inbox is reachable (a moment
-     * after they appear; a snapshot sent before would be lost), rather than at Hazelcast's MERGED event, which
-     * can come a second later. The nodes of the other side appear within milliseconds of each other: they
-     * are introduced together, one snapshot for all (waiting for the events of those Hazelcast lists already,
-     * and for their inboxes), unless some take longer than {@link #TOGETHER}.
+     * Introduces this node to the nodes met while merging at once, rather than at Hazelcast's MERGED event,
+     * which can come a second later. The nodes of the other side appear within milliseconds of each other:
+     * they are introduced together, one snapshot for all (waiting for the events of those Hazelcast lists
+     * already), unless some take longer than {@link #TOGETHER}.
      */
     private void introduceWhenReachable() {
         if (!introducing.compareAndSet(false, true)) {
@@ -337,17 +370,12 @@ public final class NodeRegistry implements AutoCloseable {
                 introducing.set(false);
                 long now = System.nanoTime();
                 Map<NodeId, Set<String>> ready = new java.util.HashMap<>();
-                boolean waitForAll = false;
                 long waitedLongest = 0;
                 for (Map.Entry<NodeId, Introduction> pending : toIntroduce.entrySet()) {
-                    long waited = now - pending.getValue().met();
-                    waitedLongest = Math.max(waitedLongest, waited);
-                    if (cluster.canReach(pending.getKey()) || waited > UNREACHABLE_AFTER.toNanos()) {
-                        ready.put(pending.getKey(), pending.getValue().scopes());
-                    } else if (waited < TOGETHER.toNanos()) {
-                        waitForAll = true;
-                    }
+                    waitedLongest = Math.max(waitedLongest, now - pending.getValue().met());
+                    ready.put(pending.getKey(), pending.getValue().scopes());
                 }
+                boolean waitForAll = false;
                 if (waitedLongest < TOGETHER.toNanos() && cluster.hasNodesNotMetYet()) {
                     waitForAll = true; // the others of that side are listed already: one snapshot for them all
                 }
@@ -377,6 +405,7 @@ public final class NodeRegistry implements AutoCloseable {
 
     private void processesExited(List<ProcessTable.Exit> exits) {
         engines.values().forEach(engine -> engine.processesExited(exits));
+        exits.forEach(exit -> calls.processExited(exit.process(), exit.reason()));
     }
 
     private void reply(ReplyTo to, ProcessRef from, Object reply) {
@@ -426,7 +455,11 @@ public final class NodeRegistry implements AutoCloseable {
             }
             Envelope envelope = new Envelope(deliver.message(), deliver.sender(), deliver.replyTo());
             for (long id : deliver.targets()) {
-                processes.deliver(id, envelope);
+                DeliveryResult result = processes.deliver(id, envelope);
+                if (result != DeliveryResult.DELIVERED) {
+                    cluster.transport().dropped(result == DeliveryResult.MAILBOX_FULL
+                            ? Transport.DropReason.MAILBOX_FULL : Transport.DropReason.NOT_ALIVE);
+                }
             }
         } else if (message instanceof WireMessage.Reply reply) {
             if (reply.reply() instanceof RejectedValue rejected) {
@@ -493,20 +526,52 @@ public final class NodeRegistry implements AutoCloseable {
                 return toSendResult(processes.deliver(process.id(), new Envelope(message, sender, null)));
             }
             guard.message(message);
-            if (!cluster.isVisible(process.node())) {
-                return SendResult.NOT_ALIVE; // its node left, or it belongs to an earlier incarnation of a node
-            }
-            cluster.send(process.node(), codec.encode(
+            Transport.Outcome outcome = cluster.sendBounded(process.node(), codec.encode(
                     new WireMessage.Deliver(self, new long[] {process.id()}, sender, message, null)));
-            return SendResult.SENT;
+            return switch (outcome) {
+                case SENT -> SendResult.SENT;
+                case BACKPRESSURE -> SendResult.BACKPRESSURE;
+                // its node left, or it belongs to an earlier incarnation of a node
+                case NO_LINK -> SendResult.NOT_ALIVE;
+            };
+        }
+
+        @Override
+        public <R> CompletableFuture<R> call(ProcessRef process, Object request, Duration timeout) {
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(timeout, "timeout");
+            SingleCall<R> call = new SingleCall<>(process);
+            long id = calls.register(call);
+            call.future.whenComplete((reply, failure) -> calls.forget(id));
+            ProcessRef sender = ProcessTable.current().orElse(null);
+            SendResult sent;
+            if (process.node().equals(self)) {
+                sent = toSendResult(processes.deliver(process.id(), new Envelope(request, sender, new ReplyTo(self, id))));
+            } else {
+                guard.message(request);
+                Transport.Outcome outcome = cluster.sendBounded(process.node(), codec.encode(new WireMessage.Deliver(
+                        self, new long[] {process.id()}, sender, request, new ReplyTo(self, id))));
+                if (outcome == Transport.Outcome.NO_LINK) {
+                    call.future.completeExceptionally(new NodeUnavailableException(process.node(), "node "
+                            + process.node() + " of " + process + " is not a member of the cluster"));
+                    return call.future;
+                }
+                sent = outcome == Transport.Outcome.SENT ? SendResult.SENT : SendResult.BACKPRESSURE;
+            }
+            if (sent != SendResult.SENT) {
+                call.future.completeExceptionally(new io.synspring.process.CallRefusedException(sent,
+                        "the call to " + process + " was not delivered: " + sent));
+            }
+            return call.future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         @Override
         public int deliver(NodeId node, long[] processIds, Object message, @Nullable ReplyTo replyTo) {
             ProcessRef sender = ProcessTable.current().orElse(null);
             if (!node.equals(self)) {
-                cluster.send(node, codec.encode(new WireMessage.Deliver(self, processIds, sender, message, replyTo)));
-                return processIds.length;
+                Transport.Outcome outcome = cluster.sendBounded(node,
+                        codec.encode(new WireMessage.Deliver(self, processIds, sender, message, replyTo)));
+                return outcome == Transport.Outcome.SENT ? processIds.length : 0;
             }
             Envelope envelope = new Envelope(message, sender, replyTo);
             int delivered = 0;
@@ -526,6 +591,44 @@ public final class NodeRegistry implements AutoCloseable {
         @Override
         public boolean noneExiting() {
             return processes.noneExiting();
+        }
+    }
+
+    /** A call to one process, answered once. */
+    private static final class SingleCall<R> implements Calls.Waiter {
+        final CompletableFuture<R> future = new CompletableFuture<>();
+        private final ProcessRef process;
+
+        SingleCall(ProcessRef process) {
+            this.process = process;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void answer(Object answer) {
+            if (answer instanceof WireMessage.Reply reply && reply.process().equals(process)) {
+                future.complete((R) reply.reply());
+            }
+        }
+
+        @Override
+        public void nodeDown(NodeId node) {
+            if (process.node().equals(node)) {
+                future.completeExceptionally(new NodeUnavailableException(node, "node " + node + " of " + process
+                        + " left before " + process + " replied"));
+            }
+        }
+
+        @Override
+        public void processExited(ProcessRef exited, @Nullable ExitReason reason) {
+            if (process.equals(exited)) {
+                future.completeExceptionally(new io.synspring.process.ProcessExitedException(process, reason));
+            }
+        }
+
+        @Override
+        public boolean isDone() {
+            return future.isDone();
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a node runs: its name, scopes, strictness, limits and timings. Immutable; build with
@@ -25,11 +27,22 @@ import java.util.Set;
  * @param conflictResolver decides between two processes registered under one name
  * @param allowedClassPrefixes class-name prefixes (besides java, Hazelcast and Syn) that may arrive over the
  *     network in metadata and messages
+ * @param transportPort the port this node's links listen on, on the Hazelcast member's interface ({@code 0}:
+ *     any free port; its address travels with the node's membership)
+ * @param maxBufferedBytes the most message bytes held for one other node, sent but not yet acknowledged;
+ *     beyond it, sends wait for room
+ * @param backpressureWait how long a send waits for room when the link to the process's node is full,
+ *     before it answers {@link io.synspring.process.SendResult#BACKPRESSURE}
+ * @param unreachableAfter how long a link to a member may go without delivering before that node counts as
+ *     unreachable (and the connection is opened anew)
+ * @param transportSsl mutual TLS for the links between nodes (every node needs a certificate the others
+ *     trust), or {@code null} for plain TCP
  */
 public record SynSettings(String nodeName, Set<String> scopes, boolean strictMode, int maxNameLength,
         int maxMetadataBytes, int maxMessageBytes, int maxMailboxSize, Duration requestTimeout,
         Duration multiCallTimeout, Duration syncRetry, int workerThreads, ConflictResolver conflictResolver,
-        List<String> allowedClassPrefixes) {
+        List<String> allowedClassPrefixes, int transportPort, long maxBufferedBytes, Duration backpressureWait,
+        Duration unreachableAfter, @Nullable SSLContext transportSsl) {
 
     /** The scope every node is in. */
     public static final String DEFAULT_SCOPE = "default";
@@ -59,6 +72,15 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
         positive("syncRetry", syncRetry);
         Objects.requireNonNull(conflictResolver, "conflictResolver");
         allowedClassPrefixes = List.copyOf(allowedClassPrefixes);
+        if (transportPort < 0 || transportPort > 65_535) {
+            throw new IllegalArgumentException("transportPort must be 0 (any free port) or a port number, was "
+                    + transportPort);
+        }
+        positive("maxBufferedBytes", maxBufferedBytes);
+        if (backpressureWait == null || backpressureWait.isNegative()) {
+            throw new IllegalArgumentException("backpressureWait must be zero or positive, was " + backpressureWait);
+        }
+        positive("unreachableAfter", unreachableAfter);
     }
 
     public static Builder builder() {
@@ -71,7 +93,9 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
                 .maxMetadataBytes(maxMetadataBytes).maxMessageBytes(maxMessageBytes).maxMailboxSize(maxMailboxSize)
                 .requestTimeout(requestTimeout).multiCallTimeout(multiCallTimeout).syncRetry(syncRetry)
                 .workerThreads(workerThreads).conflictResolver(conflictResolver)
-                .allowedClassPrefixes(allowedClassPrefixes);
+                .allowedClassPrefixes(allowedClassPrefixes).transportPort(transportPort)
+                .maxBufferedBytes(maxBufferedBytes).backpressureWait(backpressureWait)
+                .unreachableAfter(unreachableAfter).transportSsl(transportSsl);
     }
 
     private static void positive(String setting, long value) {
@@ -101,6 +125,11 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
         private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private ConflictResolver conflictResolver = ConflictResolver.KEEP_MOST_RECENT;
         private List<String> allowedClassPrefixes = List.of();
+        private int transportPort;
+        private long maxBufferedBytes = 64L * 1024 * 1024;
+        private Duration backpressureWait = Duration.ofSeconds(5);
+        private Duration unreachableAfter = Duration.ofSeconds(3);
+        private @Nullable SSLContext transportSsl;
 
         private Builder() {}
 
@@ -181,10 +210,37 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
             return this;
         }
 
+        public Builder transportPort(int transportPort) {
+            this.transportPort = transportPort;
+            return this;
+        }
+
+        public Builder maxBufferedBytes(long maxBufferedBytes) {
+            this.maxBufferedBytes = maxBufferedBytes;
+            return this;
+        }
+
+        public Builder backpressureWait(Duration backpressureWait) {
+            this.backpressureWait = backpressureWait;
+            return this;
+        }
+
+        public Builder unreachableAfter(Duration unreachableAfter) {
+            this.unreachableAfter = unreachableAfter;
+            return this;
+        }
+
+        /** Mutual TLS for the links between nodes; {@code null} for plain TCP. */
+        public Builder transportSsl(@Nullable SSLContext transportSsl) {
+            this.transportSsl = transportSsl;
+            return this;
+        }
+
         public SynSettings build() {
             return new SynSettings(nodeName, scopes, strictMode, maxNameLength, maxMetadataBytes, maxMessageBytes,
                     maxMailboxSize, requestTimeout, multiCallTimeout, syncRetry, workerThreads, conflictResolver,
-                    allowedClassPrefixes);
+                    allowedClassPrefixes, transportPort, maxBufferedBytes, backpressureWait, unreachableAfter,
+                    transportSsl);
         }
     }
 }

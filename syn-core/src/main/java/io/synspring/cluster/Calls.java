@@ -1,11 +1,13 @@
 package io.synspring.cluster;
 
 import io.synspring.NodeUnavailableException;
+import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls waiting for answers from other nodes or processes, by call id: operations routed to an owner node
@@ -22,8 +24,8 @@ public final class Calls {
         /** {@code node} left; fail or discount what it owed. */
         void nodeDown(NodeId node);
 
-        /** {@code process} exited; discount what it owed. */
-        default void processExited(ProcessRef process) {}
+        /** {@code process} exited ({@code reason}, when known); discount what it owed. */
+        default void processExited(ProcessRef process, @Nullable ExitReason reason) {}
 
         /** Whether the waiter is done and can be forgotten. */
         boolean isDone();
@@ -84,9 +86,9 @@ public final class Calls {
         waiting.values().removeIf(Waiter::isDone);
     }
 
-    public void processExited(ProcessRef process) {
+    public void processExited(ProcessRef process, @Nullable ExitReason reason) {
         if (!waiting.isEmpty()) {
-            waiting.values().forEach(waiter -> waiter.processExited(process));
+            waiting.values().forEach(waiter -> waiter.processExited(process, reason));
         }
     }
 }

@@ -5,19 +5,18 @@ import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JavaSerializationFilterConfig;
-import com.hazelcast.config.TopicConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.instance.impl.HazelcastInstanceImpl;
-import com.hazelcast.instance.impl.HazelcastInstanceProxy;
-import com.hazelcast.spi.impl.eventservice.EventService;
-import com.hazelcast.topic.impl.TopicService;
-import com.hazelcast.topic.ITopic;
-import com.hazelcast.topic.Message;
+import io.synspring.internal.transport.Transport;
+import io.synspring.internal.transport.TransportSettings;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hazelcast as membership and transport, nothing else. Each node reads its own inbox, a topic named after
- * its node id; everything sent to a node goes to that one topic, whose messages Hazelcast delivers on one
- * event thread in the order each sender published them (per-pair FIFO). Members carry their Syn node id
- * and scopes as member attributes; members without them are not Syn nodes and are ignored.
+ * Hazelcast as membership, nothing else: it says which Syn nodes exist and where their links listen, and the
+ * node's {@link Transport} carries every message between them (one link per node pair and direction, in send
+ * order: per-pair FIFO). Members carry their Syn node id, scopes and link address as member attributes;
+ * members without them are not Syn nodes and are ignored.
  */
 public final class HazelcastCluster {
 
@@ -38,10 +37,16 @@ public final class HazelcastCluster {
     public static final String NODE_ATTRIBUTE = "syn.node";
     /** Member attribute holding the node's scopes, comma-separated. */
     public static final String SCOPES_ATTRIBUTE = "syn.scopes";
-    private static final String INBOX_PREFIX = "syn.inbox.";
+    /** Member attribute holding where the node's links listen: {@code host:port}, or {@code :port} on the member's host. */
+    public static final String TRANSPORT_ATTRIBUTE = "syn.transport";
+    /**
+     * Key of the member's user context holding the node's {@link Transport} while it runs (bound, before, as
+     * the listening socket): how tools and tests reach the links of a node they hold only the member of.
+     */
+    public static final String TRANSPORT_CONTEXT_KEY = "io.synspring.transport";
     private static final Logger log = LoggerFactory.getLogger(HazelcastCluster.class);
 
-    /** What the cluster tells the engine. Called on Hazelcast threads: must not block. */
+    /** What the cluster tells the engine. Called on Hazelcast and transport threads: must not block. */
     public interface Listener {
         void nodeUp(NodeId node, Set<String> scopes);
 
@@ -65,49 +70,93 @@ public final class HazelcastCluster {
     private final HazelcastInstance hazelcast;
     private final NodeId self;
     private final Listener listener;
+    private final Transport transport;
     private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
-    private final Map<NodeId, ITopic<byte[]>> inboxes = new ConcurrentHashMap<>();
-    /** Nodes whose inbox listener this member knows: a message published to them is delivered. */
-    private final Set<NodeId> reachable = ConcurrentHashMap.newKeySet();
-    /**
-     * Hazelcast's internal event service, as {@link WireCodec} uses its internal serialization: no public
-     * API tells whether a member knows another's topic listener yet. Null on anything but a member.
-     */
-    private final @Nullable EventService eventService;
     private volatile boolean merging;
-    private volatile @Nullable UUID inboxRegistration;
     private @Nullable UUID membershipRegistration;
     private @Nullable UUID lifecycleRegistration;
 
-    public HazelcastCluster(HazelcastInstance hazelcast, Listener listener) {
+    public HazelcastCluster(HazelcastInstance hazelcast, TransportSettings transportSettings, Listener listener) {
         this.hazelcast = hazelcast;
         this.self = localNode(hazelcast);
         this.listener = listener;
-        this.eventService = eventService(hazelcast);
-    }
+        this.transport = new Transport(self, listeningSocket(hazelcast), transportSettings, new Transport.Receiver() {
+            @Override
+            public boolean accepts(NodeId node) {
+                try {
+                    return isVisible(node);
+                } catch (RuntimeException hazelcastStopped) {
+                    return false;
+                }
+            }
 
-    private static @Nullable EventService eventService(HazelcastInstance hazelcast) {
-        HazelcastInstanceImpl member = hazelcast instanceof HazelcastInstanceProxy proxy ? proxy.getOriginal()
-                : hazelcast instanceof HazelcastInstanceImpl impl ? impl : null;
-        return member == null ? null : member.node.getNodeEngine().getEventService();
+            @Override
+            public void received(NodeId from, byte[] payload) {
+                listener.received(payload);
+            }
+        });
+        hazelcast.getUserContext().put(TRANSPORT_CONTEXT_KEY, transport);
     }
 
     /**
      * Prepares a Hazelcast configuration for a Syn node: member attributes naming a new incarnation of
-     * {@code nodeName} and its scopes, an inbox topic tuned for throughput, and the deserialization allowlist
-     * switched on (Java serialization of arbitrary classes from the network is a remote-code risk).
+     * {@code nodeName}, its scopes and its link address (the listening socket is bound now, on the member's
+     * interface, and held in the configuration's user context until the node starts), and the
+     * deserialization allowlist switched on (Java serialization of arbitrary classes from the network is a
+     * remote-code risk).
      */
     public static Config configure(Config config, String nodeName, Set<String> scopes,
-            Collection<String> allowedClassPrefixes) {
+            Collection<String> allowedClassPrefixes, int transportPort) {
         config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, NodeId.newIncarnation(nodeName).toString());
         config.getMemberAttributeConfig().setAttribute(SCOPES_ATTRIBUTE, String.join(",", scopes));
-        config.addTopicConfig(new TopicConfig(INBOX_PREFIX + "*").setStatisticsEnabled(false));
+        String host = bindHost(config);
+        ServerSocketChannel socket = Transport.bind(new InetSocketAddress(host == null ? "0.0.0.0" : host, transportPort));
+        config.getUserContext().put(TRANSPORT_CONTEXT_KEY, socket);
+        int port;
+        try {
+            port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        config.getMemberAttributeConfig().setAttribute(TRANSPORT_ATTRIBUTE, (host == null ? "" : host) + ":" + port);
         JavaSerializationFilterConfig existing = config.getSerializationConfig().getJavaSerializationFilterConfig();
         JavaSerializationFilterConfig filter = existing != null ? existing : new JavaSerializationFilterConfig();
         config.getSerializationConfig().setJavaSerializationFilterConfig(filter);
         filter.getWhitelist().addPrefixes("io.synspring.");
         allowedClassPrefixes.forEach(prefix -> filter.getWhitelist().addPrefixes(prefix));
         return config;
+    }
+
+    /** The one interface the member is bound to, or {@code null} when it listens on all of them. */
+    private static @Nullable String bindHost(Config config) {
+        InterfacesConfig interfaces = config.getNetworkConfig().getInterfaces();
+        boolean bindAny = !"false".equalsIgnoreCase(config.getProperty("hazelcast.socket.bind.any"));
+        if (bindAny || !interfaces.isEnabled() || interfaces.getInterfaces().size() != 1) {
+            return null;
+        }
+        String only = interfaces.getInterfaces().iterator().next();
+        return only.contains("*") || only.contains("-") ? null : only;
+    }
+
+    /** The socket {@link #configure} bound, or a new one at the address it published. */
+    private static ServerSocketChannel listeningSocket(HazelcastInstance hazelcast) {
+        Object bound = hazelcast.getUserContext().remove(TRANSPORT_CONTEXT_KEY);
+        if (bound instanceof ServerSocketChannel socket && socket.isOpen()) {
+            return socket;
+        }
+        return Transport.bind(transportAddress(hazelcast.getCluster().getLocalMember()));
+    }
+
+    /** Where {@code member}'s links listen. */
+    private static InetSocketAddress transportAddress(Member member) {
+        String published = member.getAttribute(TRANSPORT_ATTRIBUTE);
+        if (published == null) {
+            throw new IllegalStateException("member " + member + " has no '" + TRANSPORT_ATTRIBUTE + "' attribute: "
+                    + "prepare its Config with NodeRegistry.configure(config, settings) before creating it");
+        }
+        int colon = published.lastIndexOf(':');
+        String host = colon <= 0 ? member.getAddress().getHost() : published.substring(0, colon);
+        return new InetSocketAddress(host, Integer.parseInt(published.substring(colon + 1)));
     }
 
     /** The Syn node id of this Hazelcast member, as {@link #configure} set it. */
@@ -130,13 +179,13 @@ public final class HazelcastCluster {
         return self;
     }
 
-    public HazelcastInstance hazelcast() {
-        return hazelcast;
+    /** The node's links. */
+    public Transport transport() {
+        return transport;
     }
 
-    /** Starts reading the inbox, then follows membership (the initial members are reported as up). */
+    /** Follows membership (the initial members are reported as up, and linked to). */
     public void start() {
-        inboxRegistration = inbox(self).addMessageListener(this::onMessage);
         lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(this::onLifecycle);
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new InitialMembershipListener() {
             @Override
@@ -164,13 +213,11 @@ public final class HazelcastCluster {
             if (lifecycleRegistration != null) {
                 hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
             }
-            UUID inbox = inboxRegistration;
-            if (inbox != null) {
-                inbox(self).removeMessageListener(inbox);
-            }
+            hazelcast.getUserContext().remove(TRANSPORT_CONTEXT_KEY, transport);
         } catch (RuntimeException e) {
             log.debug("stopping while Hazelcast is shutting down", e);
         }
+        transport.close();
     }
 
     /** The Syn nodes this node sees, itself included. */
@@ -217,43 +264,40 @@ public final class HazelcastCluster {
     }
 
     /**
-     * Whether a message sent to {@code node} now would reach its inbox. Right after a node appears, its
-     * inbox listener may not be known here yet (Hazelcast hands listener registrations over a moment after
-     * the membership change), and a message published then goes nowhere.
+     * Sends the engine's own message to {@code node}: never refused while the node is a member (it waits in
+     * the link if need be); {@code false} if the node is not a member.
      */
-    public boolean canReach(NodeId node) {
-        if (eventService == null || reachable.contains(node)) {
+    public boolean send(NodeId node, byte[] message) {
+        return link(node) && transport.send(node, message, false) == Transport.Outcome.SENT;
+    }
+
+    /**
+     * Sends a user's message to {@code node}: when the link holds its maximum, waits for room up to the
+     * configured time, then refuses it.
+     */
+    public Transport.Outcome sendBounded(NodeId node, byte[] message) {
+        return link(node) ? transport.send(node, message, true) : Transport.Outcome.NO_LINK;
+    }
+
+    /** Whether there is a link to {@code node}, opening it if Hazelcast lists the node before its event came. */
+    private boolean link(NodeId node) {
+        if (transport.hasLink(node)) {
             return true;
         }
-        if (!eventService.hasEventRegistration(TopicService.SERVICE_NAME, INBOX_PREFIX + node)) {
-            return false;
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            if (node.toString().equals(member.getAttribute(NODE_ATTRIBUTE)) && !member.localMember()) {
+                transport.connect(node, transportAddress(member));
+                return true;
+            }
         }
-        reachable.add(node);
-        return true;
+        return false;
     }
 
-    /** Sends to {@code node}'s inbox; fire and forget (a lost message shows up as a sequence gap). */
-    public void send(NodeId node, byte[] message) {
-        try {
-            inbox(node).publish(message);
-        } catch (RuntimeException e) {
-            log.debug("could not send to {}", node, e);
-        }
-    }
-
-    private ITopic<byte[]> inbox(NodeId node) {
-        return inboxes.computeIfAbsent(node, id -> hazelcast.getTopic(INBOX_PREFIX + id));
-    }
-
-    private void onMessage(Message<byte[]> message) {
-        byte[] bytes;
-        try {
-            bytes = message.getMessageObject();
-        } catch (RuntimeException e) {
-            log.warn("rejected a message from {}: {}", message.getPublishingMember(), e.toString());
-            return;
-        }
-        listener.received(bytes);
+    /** The nodes Hazelcast lists that this node's links cannot reach (a partial split, a frozen peer). */
+    public Set<NodeId> unreachableNodes() {
+        Set<NodeId> unreachable = transport.unreachablePeers();
+        unreachable.retainAll(peers.keySet());
+        return unreachable;
     }
 
     private void memberUp(Member member) {
@@ -266,6 +310,7 @@ public final class HazelcastCluster {
             peers.put(id, new Peer(id, scopesOf(member), member.getUuid()));
             return;
         }
+        transport.connect(id, transportAddress(member));
         Peer previous = peers.put(id, new Peer(id, scopesOf(member), member.getUuid()));
         if (previous == null || !previous.memberUuid().equals(member.getUuid())) {
             listener.nodeUp(id, scopesOf(member));
@@ -280,7 +325,7 @@ public final class HazelcastCluster {
         NodeId id = NodeId.parse(node);
         Peer peer = peers.get(id);
         if (peer != null && peer.memberUuid().equals(member.getUuid()) && peers.remove(id, peer)) {
-            reachable.remove(id);
+            transport.disconnect(id);
             listener.nodeDown(id);
         }
     }
@@ -299,15 +344,13 @@ public final class HazelcastCluster {
             return;
         }
         merging = false;
-        // The inbox listener survives the merge (Hazelcast keeps a member's listener registrations and
-        // hands them to the cluster it joins). Reconcile membership: nodes gone during the merge are down,
-        // everyone present must be met again.
+        // Reconcile membership: nodes gone during the merge are down, everyone present must be met again.
         Set<Member> members = hazelcast.getCluster().getMembers();
         Set<String> present = members.stream().map(m -> m.getAttribute(NODE_ATTRIBUTE))
-                .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+                .filter(Objects::nonNull).collect(Collectors.toSet());
         for (NodeId known : Set.copyOf(peers.keySet())) {
             if (!present.contains(known.toString()) && peers.remove(known) != null) {
-                reachable.remove(known);
+                transport.disconnect(known);
                 listener.nodeDown(known);
             }
         }

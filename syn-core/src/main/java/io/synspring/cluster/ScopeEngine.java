@@ -101,8 +101,9 @@ public final class ScopeEngine {
             @Override
             public void event(SynEvent event) {
                 context.events().publish(event);
-                if (event.reason() instanceof Reason.ProcessExited && event instanceof SynEvent.Left) {
-                    context.calls().processExited(event.process());
+                if (event.reason() instanceof Reason.ProcessExited exited
+                        && (event instanceof SynEvent.Left || event instanceof SynEvent.Unregistered)) {
+                    context.calls().processExited(event.process(), exited.exit());
                 }
             }
 

@@ -6,6 +6,7 @@ import io.synspring.cluster.NodeId;
 import io.synspring.cluster.ScopeEngine;
 import io.synspring.cluster.WireMessage;
 import io.synspring.process.Messenger;
+import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.ProcessTable;
 import io.synspring.process.ReplyTo;
@@ -277,7 +278,7 @@ public final class Groups {
         }
 
         @Override
-        public synchronized void processExited(ProcessRef process) {
+        public synchronized void processExited(ProcessRef process, @Nullable ExitReason reason) {
             Membership member = pending.remove(process);
             if (member != null) {
                 bad.add(member);
@@ -287,7 +288,7 @@ public final class Groups {
 
         synchronized void checkLocal(ProcessRef process) {
             if (pending.containsKey(process) && !messenger.isAliveOrRemote(process)) {
-                processExited(process);
+                processExited(process, null);
             }
         }
 

@@ -1,6 +1,8 @@
 package io.synspring.process;
 
 import io.synspring.cluster.NodeId;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /** Delivers messages to processes wherever they run. */
@@ -13,9 +15,18 @@ public interface Messenger {
     SendResult send(ProcessRef process, Object message);
 
     /**
+     * Sends {@code request} to {@code process} as a call: the future completes with the process's
+     * {@link MessageContext#reply reply}, or fails with {@link CallRefusedException} (not delivered),
+     * {@link ProcessExitedException} (it exited first), {@link io.synspring.NodeUnavailableException} (its
+     * node left) or {@link java.util.concurrent.TimeoutException} (no reply within {@code timeout}).
+     */
+    <R> CompletableFuture<R> call(ProcessRef process, Object request, Duration timeout);
+
+    /**
      * Delivers one message to several processes of {@code node}: one network message for a remote node.
      *
-     * @return how many processes it was handed to (for a remote node: all of them)
+     * @return how many processes it was handed to (for a remote node: all of them, or none when the link to it
+     *     refused the message: back-pressure, or the node is gone)
      */
     int deliver(NodeId node, long[] processIds, Object message, @Nullable ReplyTo replyTo);
 

@@ -5,10 +5,13 @@ import io.synspring.cluster.NodeId;
 import io.synspring.cluster.ScopeEngine;
 import io.synspring.process.Messenger;
 import io.synspring.process.ProcessRef;
+import io.synspring.process.CallRefusedException;
 import io.synspring.process.SendResult;
 import io.synspring.replication.ScopeReplica;
 import java.util.Objects;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -114,6 +117,23 @@ public final class Registry {
     /** The names {@code process} holds in this scope. */
     public Set<String> namesOf(ProcessRef process) {
         return replica.namesOf(Objects.requireNonNull(process, "process"));
+    }
+
+    /**
+     * Calls the process registered under {@code name}, wherever it runs (Syn's {@code gen_server:call} through
+     * a via-tuple): completes with its {@link io.synspring.process.MessageContext#reply reply}, or fails as
+     * {@link io.synspring.NodeRegistry#call} says; with {@link io.synspring.process.CallRefusedException}
+     * ({@code NO_SUCH_NAME}) when no process holds the name.
+     *
+     * @throws IllegalArgumentException for an invalid name, or a request that cannot cross the wire
+     */
+    public <R> CompletableFuture<R> call(String name, Object request, Duration timeout) {
+        Optional<Registration> registration = lookup(guard.name(name, "name"));
+        if (registration.isEmpty()) {
+            return CompletableFuture.failedFuture(new CallRefusedException(SendResult.NO_SUCH_NAME,
+                    "no process is registered under '" + name + "' in scope '" + scope() + "'"));
+        }
+        return messenger.call(registration.get().process(), request, timeout);
     }
 
     /**

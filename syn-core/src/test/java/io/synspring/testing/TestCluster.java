@@ -2,19 +2,26 @@ package io.synspring.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.cluster.Address;
 import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.EndpointQualifier;
 import com.hazelcast.instance.FirewallingNodeContext;
 import com.hazelcast.instance.impl.HazelcastInstanceFactory;
+import com.hazelcast.instance.impl.Node;
+import com.hazelcast.internal.server.FirewallingServer;
+import com.hazelcast.test.Accessors;
 import com.hazelcast.test.SplitBrainTestSupport;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.cluster.EmbeddedMember;
+import io.synspring.cluster.HazelcastCluster;
+import io.synspring.cluster.NodeId;
+import io.synspring.internal.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,7 +41,10 @@ public final class TestCluster implements AutoCloseable {
     private final String clusterName = "syn-test-" + UUID.randomUUID();
     private final List<Integer> ports = new ArrayList<>();
     private final List<NodeRegistry> nodes = new ArrayList<>();
-    private final Set<List<Integer>> blocked = new HashSet<>();
+    /** Cuts in place: the two nodes, as they were when cut (either may have stopped or restarted since). */
+    private final List<Cut> cuts = new ArrayList<>();
+
+    private record Cut(NodeRegistry a, Address addressA, NodeRegistry b, Address addressB) {}
 
     /** Starts {@code count} nodes named {@code node-1..count} in the given scopes and waits until all see each other. */
     public static TestCluster start(int count, String... scopes) {
@@ -130,8 +140,9 @@ public final class TestCluster implements AutoCloseable {
         return nodes.stream().filter(node -> node != null).collect(Collectors.toList());
     }
 
-    /** Kills node {@code index} without a goodbye (Hazelcast terminate: like a crash). */
+    /** Kills node {@code index} without a goodbye (its links cut, Hazelcast terminated: like a crash). */
     public void terminate(int index) {
+        transport(index).close();
         NodeRegistry node = nodes.set(index, null);
         node.hazelcast().getLifecycleService().terminate();
         node.close();
@@ -158,8 +169,7 @@ public final class TestCluster implements AutoCloseable {
         }
         for (int i : a) {
             for (int j : b) {
-                SplitBrainTestSupport.blockCommunicationBetween(node(i).hazelcast(), node(j).hazelcast());
-                blocked.add(List.of(i, j));
+                cut(i, j);
             }
         }
         await("the split into " + a + " and " + b).atMost(Duration.ofSeconds(60)).until(() ->
@@ -167,29 +177,63 @@ public final class TestCluster implements AutoCloseable {
                         && b.stream().allMatch(j -> node(j).nodes().size() == b.size()));
     }
 
-    /** Cuts the link between two nodes only (a partial split); Hazelcast decides what becomes of it. */
+    /**
+     * Cuts the network between two nodes only (a partial split): Hazelcast's connections and Syn's links, both
+     * ways. Hazelcast decides what becomes of the membership.
+     */
     public void cut(int i, int j) {
         SplitBrainTestSupport.blockCommunicationBetween(node(i).hazelcast(), node(j).hazelcast());
-        blocked.add(List.of(i, j));
+        transport(i).block(node(j).node());
+        transport(j).block(node(i).node());
+        cuts.add(new Cut(node(i), Accessors.getNode(node(i).hazelcast()).getThisAddress(),
+                node(j), Accessors.getNode(node(j).hazelcast()).getThisAddress()));
     }
 
-    /** Restores every cut link and waits until every running node sees all the others again. */
+    /** The links of node {@code index}. */
+    public Transport transport(int index) {
+        return transport(node(index));
+    }
+
+    private static Transport transport(NodeRegistry node) {
+        return (Transport) node.hazelcast().getUserContext().get(HazelcastCluster.TRANSPORT_CONTEXT_KEY);
+    }
+
+    /**
+     * Restores every cut link and waits until every running node sees all the others again. A cut from a node
+     * that has stopped since is lifted on the side still running, so a node restarted on the same address is
+     * not cut off by it.
+     */
     public void heal() {
-        for (List<Integer> pair : blocked) {
-            NodeRegistry a = nodes.get(pair.get(0));
-            NodeRegistry b = nodes.get(pair.get(1));
-            if (a != null && b != null) {
-                SplitBrainTestSupport.unblockCommunicationBetween(a.hazelcast(), b.hazelcast());
-            }
-        }
-        blocked.clear();
+        liftCuts();
         awaitFullyConnected();
     }
 
+    /** Restores every cut link at once, without waiting for anything: the end of a blip. */
+    public void liftCuts() {
+        for (Cut cut : cuts) {
+            lift(cut.a(), cut.b(), cut.addressB());
+            lift(cut.b(), cut.a(), cut.addressA());
+        }
+        cuts.clear();
+    }
+
+    /** Lets {@code from} hear from {@code other} again, if {@code from} still runs. */
+    private static void lift(NodeRegistry from, NodeRegistry other, Address otherAddress) {
+        if (!from.hazelcast().getLifecycleService().isRunning()) {
+            return;
+        }
+        Node node = Accessors.getNode(from.hazelcast());
+        ((FirewallingServer.FirewallingServerConnectionManager) node.getServer()
+                .getConnectionManager(EndpointQualifier.MEMBER)).unblock(otherAddress);
+        transport(from).unblock(other.node());
+    }
+
+    /** Waits until every running node sees exactly the running nodes (none gone, no former incarnation). */
     public void awaitFullyConnected() {
         List<NodeRegistry> running = nodes();
-        await("every node sees " + running.size() + " nodes").atMost(Duration.ofSeconds(60))
-                .until(() -> running.stream().allMatch(node -> node.nodes().size() == running.size()));
+        Set<NodeId> ids = running.stream().map(NodeRegistry::node).collect(Collectors.toSet());
+        await("every node sees " + ids).atMost(Duration.ofSeconds(60))
+                .until(() -> running.stream().allMatch(node -> node.nodes().equals(ids)));
     }
 
     /**

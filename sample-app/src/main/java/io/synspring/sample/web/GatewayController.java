@@ -85,6 +85,9 @@ public class GatewayController {
             case MAILBOX_FULL:
                 return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                         .body(new Problem("device " + id + " is not keeping up (its mailbox is full)"));
+            case BACKPRESSURE:
+                return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Problem("node "
+                        + registration.node().name() + " of device " + id + " is not keeping up: try again later"));
             default:
                 return unknown(id);
         }

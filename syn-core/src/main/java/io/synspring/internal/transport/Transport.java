@@ -1,0 +1,491 @@
+package io.synspring.internal.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.synspring.cluster.NodeId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's data plane: a link to each peer for what this node sends ({@link Link}), and a listening
+ * socket where each peer's link arrives for what it sends here. A peer proves who it is with its first frame
+ * (and, with TLS, its certificate); frames from a peer are delivered once each, in the order it sent them.
+ */
+public final class Transport implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    private static final int LOW_WATER_MARK = 256 * 1024;
+    private static final int HIGH_WATER_MARK = 1024 * 1024;
+    private static final long CHECK_MILLIS = 100;
+
+    /** What the transport hands to the node. Called on transport threads: must not block. */
+    public interface Receiver {
+        /** Whether {@code node} is a member this node may exchange messages with. */
+        boolean accepts(NodeId node);
+
+        /** A frame from {@code from}, in the order it sent them. */
+        void received(NodeId from, byte[] payload);
+    }
+
+    /** The outcome of a send. */
+    public enum Outcome {
+        /** Queued on the link: the peer will receive it while both nodes stay members of one cluster. */
+        SENT,
+        /** The link held its maximum for longer than the bounded wait: the peer is not keeping up. */
+        BACKPRESSURE,
+        /** There is no link to that node: it is not a member (any more). */
+        NO_LINK
+    }
+
+    /** Why a message was dropped. */
+    public enum DropReason {
+        /** Its node left before acknowledging it. */
+        NODE_DOWN,
+        /** The target process's mailbox was full. */
+        MAILBOX_FULL,
+        /** The target process had exited. */
+        NOT_ALIVE
+    }
+
+    private final NodeId self;
+    private final TransportSettings settings;
+    private final Receiver receiver;
+    private final EventLoopGroup group;
+    private final @Nullable SslContext serverSsl;
+    private final @Nullable SslContext clientSsl;
+    private final Channel server;
+    private final Map<NodeId, Link> links = new ConcurrentHashMap<>();
+    private final Map<NodeId, InboundSession> inbound = new ConcurrentHashMap<>();
+    private final Set<NodeId> blocked = ConcurrentHashMap.newKeySet();
+    private final Set<NodeId> unreachable = ConcurrentHashMap.newKeySet();
+    private final Stats stats = new Stats();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts the transport on {@code bound}, a listening socket bound by {@link #bind}: the address the other
+     * nodes were told before this node started.
+     */
+    public Transport(NodeId self, ServerSocketChannel bound, TransportSettings settings, Receiver receiver) {
+        this.self = self;
+        this.settings = settings;
+        this.receiver = receiver;
+        this.group = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("syn-transport", true), NioIoHandler.newFactory());
+        this.serverSsl = settings.ssl() == null ? null : tls(settings.ssl(), false);
+        this.clientSsl = settings.ssl() == null ? null : tls(settings.ssl(), true);
+        ChannelFuture registered = new ServerBootstrap().group(group)
+                .channelFactory(() -> new NioServerSocketChannel(bound))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (serverSsl != null) {
+                            channel.pipeline().addLast(serverSsl.newHandler(channel.alloc()));
+                        }
+                        channel.pipeline().addLast(new FrameDecoder(), new InboundHandler());
+                    }
+                }).register();
+        this.server = registered.syncUninterruptibly().channel();
+        group.scheduleAtFixedRate(this::checkLinks, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Binds the listening socket for a node, before it starts, so its address can be published with its
+     * membership. {@code port} 0 takes any free port.
+     */
+    public static ServerSocketChannel bind(InetSocketAddress address) {
+        try {
+            ServerSocketChannel channel = ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(address, 128);
+            return channel;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for Syn's node links on " + address + ": " + e.getMessage()
+                    + " (choose another port with syn.transport.port, or free this one)", e);
+        }
+    }
+
+    private static SslContext tls(javax.net.ssl.SSLContext context, boolean client) {
+        return new JdkSslContext(context, client, null, IdentityCipherSuiteFilter.INSTANCE,
+                ApplicationProtocolConfig.DISABLED, ClientAuth.REQUIRE, null, false);
+    }
+
+    NodeId self() {
+        return self;
+    }
+
+    TransportSettings settings() {
+        return settings;
+    }
+
+    Stats stats() {
+        return stats;
+    }
+
+    /** The address this node's peers connect to (its host as the listening socket has it). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Opens the link to {@code peer} at {@code address}, unless there is one. */
+    public void connect(NodeId peer, InetSocketAddress address) {
+        if (peer.equals(self)) {
+            return;
+        }
+        Link[] created = new Link[1];
+        links.computeIfAbsent(peer, node -> created[0] = new Link(this, node, address));
+        if (created[0] != null) {
+            created[0].connect();
+        }
+    }
+
+    /** Whether there is a link to {@code peer}. */
+    public boolean hasLink(NodeId peer) {
+        return links.containsKey(peer);
+    }
+
+    /** {@code peer} left: closes the link to it (dropping, and counting, what it did not acknowledge) and its link here. */
+    public void disconnect(NodeId peer) {
+        Link link = links.remove(peer);
+        if (link != null) {
+            link.close();
+        }
+        InboundSession session = inbound.remove(peer);
+        if (session != null) {
+            session.close();
+        }
+        unreachable.remove(peer);
+    }
+
+    /**
+     * Sends {@code payload} to {@code peer}, after everything sent there before. A bounded send (a user's
+     * message) waits for room while the link holds its maximum, up to the configured wait; an unbounded one
+     * (the engine's own replication and answers) is always queued.
+     */
+    public Outcome send(NodeId peer, byte[] payload, boolean bounded) {
+        Link link = links.get(peer);
+        if (link == null) {
+            return Outcome.NO_LINK;
+        }
+        return link.send(payload, bounded, settings.backpressureWait().toNanos());
+    }
+
+    /** The peers with a link that has not delivered for longer than the settings allow. */
+    public Set<NodeId> unreachablePeers() {
+        return new TreeSet<>(unreachable);
+    }
+
+    /** Counts of what crossed the links. */
+    public TransportCounts counts() {
+        return stats.snapshot();
+    }
+
+    /** Counts a message that arrived but could not be handed to its process. */
+    public void dropped(DropReason reason) {
+        stats.dropped(reason, 1);
+    }
+
+    /**
+     * Cuts this node off from {@code peer} as a network fault would: the connections both ways close and
+     * none is accepted or opened until {@link #unblock}. Nothing is lost: the links resend when they reconnect.
+     */
+    public void block(NodeId peer) {
+        blocked.add(peer);
+        Link link = links.get(peer);
+        if (link != null) {
+            link.dropConnection();
+        }
+        InboundSession session = inbound.get(peer);
+        if (session != null) {
+            session.dropConnection();
+        }
+    }
+
+    public void unblock(NodeId peer) {
+        blocked.remove(peer);
+    }
+
+    boolean isBlocked(NodeId peer) {
+        return blocked.contains(peer);
+    }
+
+    ChannelFuture connect(InetSocketAddress address, ChannelHandler handler) {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(100, settings.unreachableAfter().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (clientSsl != null) {
+                            channel.pipeline().addLast(clientSsl.newHandler(channel.alloc(),
+                                    address.getHostString(), address.getPort()));
+                        }
+                        channel.pipeline().addLast(new FrameDecoder(), handler);
+                    }
+                }).connect(address);
+    }
+
+    void schedule(Runnable task, long delayMillis) {
+        try {
+            group.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the transport is closing
+        }
+    }
+
+    private void checkLinks() {
+        long now = System.nanoTime();
+        for (Link link : links.values()) {
+            boolean reachable = link.checkReachable(now);
+            if (reachable) {
+                if (unreachable.remove(link.peer())) {
+                    log.info("Syn node {} can reach node {} again", self, link.peer());
+                }
+            } else if (links.get(link.peer()) == link && unreachable.add(link.peer())) {
+                log.warn("Syn node {} cannot reach node {} at {}, which Hazelcast lists as a member: messages to it "
+                        + "wait (up to syn.transport.max-buffered) until it answers again", self, link.peer(),
+                        link.address());
+            }
+        }
+    }
+
+    /** Closes every link and the listening socket; messages not yet acknowledged are dropped. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        links.values().forEach(Link::close);
+        links.clear();
+        inbound.values().forEach(InboundSession::close);
+        inbound.clear();
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** What this node holds of a peer's link here: how far it has received. */
+    private final class InboundSession {
+        final NodeId peer;
+        final long id;
+        // guarded by this
+        long lastReceived;
+        @Nullable Channel channel;
+
+        InboundSession(NodeId peer, long id) {
+            this.peer = peer;
+            this.id = id;
+        }
+
+        synchronized void dropConnection() {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+
+        void close() {
+            dropConnection();
+        }
+    }
+
+    /** The receiving side of one connection from a peer. */
+    private final class InboundHandler extends ChannelInboundHandlerAdapter {
+        private @Nullable InboundSession session;
+        private long acked;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = (ByteBuf) msg;
+            try {
+                byte type = frame.readByte();
+                if (session == null) {
+                    if (type != Frames.HELLO) {
+                        log.warn("Syn node {}: a connection from {} sent no hello; closed", self, ctx.channel().remoteAddress());
+                        ctx.close();
+                    } else {
+                        hello(ctx, frame);
+                    }
+                } else if (type == Frames.DATA) {
+                    data(ctx, session, frame);
+                } else {
+                    log.warn("Syn node {}: unexpected frame type {} from {}; closed", self, type, session.peer);
+                    ctx.close();
+                }
+            } catch (RuntimeException e) {
+                log.warn("Syn node {}: a malformed frame from {}: {}; closed", self, ctx.channel().remoteAddress(),
+                        e.toString());
+                ctx.close();
+            } finally {
+                frame.release();
+            }
+        }
+
+        private void hello(ChannelHandlerContext ctx, ByteBuf frame) {
+            int version = frame.readInt();
+            NodeId from = NodeId.parse(Frames.readString(frame, 1024));
+            String to = Frames.readString(frame, 1024);
+            long id = frame.readLong();
+            String refusal = version != Frames.VERSION ? "protocol version " + version + " is not " + Frames.VERSION
+                    : !to.equals(self.toString()) ? "this is node " + self + ", not " + to
+                    : blocked.contains(from) ? "blocked"
+                    : !receiver.accepts(from) ? "node " + from + " is not a member of this node's cluster" : null;
+            if (refusal != null) {
+                log.debug("Syn node {}: refused a link from {} at {}: {}", self, from, ctx.channel().remoteAddress(), refusal);
+                ctx.writeAndFlush(Frames.refuse(ctx.alloc(), refusal)).addListener(done -> ctx.close());
+                return;
+            }
+            InboundSession current = inbound.compute(from, (node, existing) ->
+                    existing != null && existing.id == id ? existing : new InboundSession(node, id));
+            long lastReceived;
+            Channel previous;
+            synchronized (current) {
+                previous = current.channel;
+                current.channel = ctx.channel();
+                lastReceived = current.lastReceived;
+            }
+            if (previous != null && previous != ctx.channel()) {
+                previous.close(); // the peer reconnected: its old connection is dead or dying
+            }
+            session = current;
+            acked = lastReceived;
+            ctx.pipeline().get(FrameDecoder.class).maxFrameBytes(settings.maxFrameBytes());
+            ctx.writeAndFlush(Frames.welcome(ctx.alloc(), lastReceived));
+        }
+
+        private void data(ChannelHandlerContext ctx, InboundSession current, ByteBuf frame) {
+            long seq = frame.readLong();
+            synchronized (current) {
+                if (current.channel != ctx.channel() || seq <= current.lastReceived) {
+                    return; // a superseded connection, or a frame resent after a reconnect
+                }
+                if (seq != current.lastReceived + 1) {
+                    log.warn("Syn node {}: frame {} from {} after {}; closing the connection", self, seq,
+                            current.peer, current.lastReceived);
+                    ctx.close();
+                    return;
+                }
+                current.lastReceived = seq;
+                stats.received(frame.readableBytes());
+                try {
+                    receiver.received(current.peer, ByteBufUtil.getBytes(frame));
+                } catch (RuntimeException e) {
+                    log.warn("Syn node {}: handling a message from {} failed", self, current.peer, e);
+                }
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            InboundSession current = session;
+            if (current != null) {
+                long received;
+                synchronized (current) {
+                    received = current.channel == ctx.channel() ? current.lastReceived : acked;
+                }
+                if (received > acked) {
+                    acked = received;
+                    ctx.writeAndFlush(Frames.ack(ctx.alloc(), received), ctx.voidPromise());
+                }
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            InboundSession current = session;
+            if (current != null) {
+                synchronized (current) {
+                    if (current.channel == ctx.channel()) {
+                        current.channel = null;
+                    }
+                }
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("Syn node {}: a link from {}: {}", self, ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /** The transport's counters. */
+    static final class Stats {
+        private final LongAdder messagesSent = new LongAdder();
+        private final LongAdder bytesSent = new LongAdder();
+        private final LongAdder messagesReceived = new LongAdder();
+        private final LongAdder bytesReceived = new LongAdder();
+        private final LongAdder resent = new LongAdder();
+        private final LongAdder reconnects = new LongAdder();
+        private final Map<DropReason, LongAdder> dropped = new ConcurrentHashMap<>();
+
+        void sent(int bytes) {
+            messagesSent.increment();
+            bytesSent.add(bytes);
+        }
+
+        void received(int bytes) {
+            messagesReceived.increment();
+            bytesReceived.add(bytes);
+        }
+
+        void resent(int frames) {
+            resent.add(frames);
+        }
+
+        void reconnect() {
+            reconnects.increment();
+        }
+
+        void dropped(DropReason reason, long count) {
+            dropped.computeIfAbsent(reason, r -> new LongAdder()).add(count);
+        }
+
+        TransportCounts snapshot() {
+            Map<DropReason, Long> drops = new java.util.EnumMap<>(DropReason.class);
+            for (DropReason reason : DropReason.values()) {
+                LongAdder count = dropped.get(reason);
+                drops.put(reason, count == null ? 0 : count.sum());
+            }
+            return new TransportCounts(messagesSent.sum(), bytesSent.sum(), messagesReceived.sum(),
+                    bytesReceived.sum(), resent.sum(), reconnects.sum(), drops);
+        }
+    }
+}

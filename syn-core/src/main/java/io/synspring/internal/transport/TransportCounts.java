@@ -1,0 +1,22 @@
+package io.synspring.internal.transport;
+
+import java.util.Map;
+
+/**
+ * What crossed a node's links since it started.
+ *
+ * @param messagesSent messages queued for other nodes
+ * @param bytesSent their payload bytes
+ * @param messagesReceived messages received from other nodes
+ * @param bytesReceived their payload bytes
+ * @param resent messages sent again after a connection broke
+ * @param reconnects connections to other nodes that broke and were opened again
+ * @param dropped messages that never reached their process, by reason
+ */
+public record TransportCounts(long messagesSent, long bytesSent, long messagesReceived, long bytesReceived,
+        long resent, long reconnects, Map<Transport.DropReason, Long> dropped) {
+
+    public TransportCounts {
+        dropped = Map.copyOf(dropped);
+    }
+}
