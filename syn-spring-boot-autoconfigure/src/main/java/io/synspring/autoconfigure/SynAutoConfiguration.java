@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -31,7 +32,8 @@ import org.springframework.context.annotation.Configuration;
  * {@link NodeRegistry#configure}. Otherwise it starts an embedded member from {@code syn.cluster.*}; with
  * no configuration at all, one standalone node on loopback that joins nothing (never multicast).
  */
-@AutoConfiguration(afterName = "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
+@AutoConfiguration(afterName = { "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
+        "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" },
         beforeName = "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration")
 @ConditionalOnClass({ NodeRegistry.class, HazelcastInstance.class })
 @EnableConfigurationProperties(SynProperties.class)
@@ -39,11 +41,15 @@ public final class SynAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SynAutoConfiguration.class);
 
-    /** The node's settings from {@code syn.*}, with the application's {@link ConflictResolver} bean if any. */
+    /**
+     * The node's settings from {@code syn.*}, with the application's {@link ConflictResolver} bean if any, and
+     * the SSL bundle named by {@code syn.transport.ssl.bundle}.
+     */
     @Bean
     @ConditionalOnMissingBean
-    SynSettings synSettings(SynProperties properties, ObjectProvider<ConflictResolver> resolver) {
-        return SynSettingsFactory.settings(properties, resolver.getIfUnique());
+    SynSettings synSettings(SynProperties properties, ObjectProvider<ConflictResolver> resolver,
+            ObjectProvider<SslBundles> sslBundles) {
+        return SynSettingsFactory.settings(properties, resolver.getIfUnique(), sslBundles.getIfAvailable());
     }
 
     @Bean(destroyMethod = "close")

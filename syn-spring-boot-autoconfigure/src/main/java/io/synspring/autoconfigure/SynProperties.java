@@ -46,6 +46,8 @@ public class SynProperties {
 
     private final Cluster cluster = new Cluster();
 
+    private final Transport transport = new Transport();
+
     private final Events events = new Events();
 
     private final Metrics metrics = new Metrics();
@@ -126,6 +128,10 @@ public class SynProperties {
 
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    public Transport getTransport() {
+        return transport;
     }
 
     public DiscoveryClient getDiscoveryClient() {
@@ -378,6 +384,84 @@ public class SynProperties {
 
         public void setServiceId(String serviceId) {
             this.serviceId = serviceId;
+        }
+    }
+
+    /** The links between nodes that carry every message; Hazelcast only says which nodes are members. */
+    public static class Transport {
+
+        /**
+         * Port the node's links listen on, on the member's interface; 0 means any free port (its address is
+         * published with the node's membership).
+         */
+        private int port;
+
+        /** Most message bytes held for one other node, sent and not yet acknowledged; beyond it, sends wait. */
+        private DataSize maxBuffered = DataSize.ofMegabytes(64);
+
+        /** How long a send waits for room in a full link before it answers BACKPRESSURE. */
+        private Duration backpressureWait = Duration.ofSeconds(5);
+
+        /**
+         * How long a link to a member may go without delivering before that node counts as unreachable (in
+         * health, the endpoint and the syn.nodes.unreachable meter) and its connection is opened anew.
+         */
+        private Duration unreachableAfter = Duration.ofSeconds(3);
+
+        private final Ssl ssl = new Ssl();
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public DataSize getMaxBuffered() {
+            return maxBuffered;
+        }
+
+        public void setMaxBuffered(DataSize maxBuffered) {
+            this.maxBuffered = maxBuffered;
+        }
+
+        public Duration getBackpressureWait() {
+            return backpressureWait;
+        }
+
+        public void setBackpressureWait(Duration backpressureWait) {
+            this.backpressureWait = backpressureWait;
+        }
+
+        public Duration getUnreachableAfter() {
+            return unreachableAfter;
+        }
+
+        public void setUnreachableAfter(Duration unreachableAfter) {
+            this.unreachableAfter = unreachableAfter;
+        }
+
+        public Ssl getSsl() {
+            return ssl;
+        }
+
+        /** Mutual TLS for the links. */
+        public static class Ssl {
+
+            /**
+             * Name of the SSL bundle (spring.ssl.bundle.*) whose key store holds this node's certificate and
+             * whose trust store holds what the other nodes' certificates are checked against. Unset: plain TCP.
+             */
+            private @Nullable String bundle;
+
+            public @Nullable String getBundle() {
+                return bundle;
+            }
+
+            public void setBundle(@Nullable String bundle) {
+                this.bundle = bundle;
+            }
         }
     }
 }

@@ -6,6 +6,8 @@ import io.synspring.registry.ConflictResolver;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -16,8 +18,12 @@ public final class SynSettingsFactory {
 
     private SynSettingsFactory() {}
 
-    /** The node's settings; {@code resolver} replaces the default conflict resolution when not null. */
-    public static SynSettings settings(SynProperties properties, @Nullable ConflictResolver resolver) {
+    /**
+     * The node's settings; {@code resolver} replaces the default conflict resolution when not null;
+     * {@code sslBundles} provide the bundle named by {@code syn.transport.ssl.bundle}.
+     */
+    public static SynSettings settings(SynProperties properties, @Nullable ConflictResolver resolver,
+            @Nullable SslBundles sslBundles) {
         SynSettings.Builder builder = SynSettings.builder();
         String nodeName = properties.getNodeName();
         if (nodeName != null) {
@@ -63,10 +69,53 @@ public final class SynSettingsFactory {
         if (resolver != null) {
             builder.conflictResolver(resolver);
         }
+        transport(builder, properties.getTransport(), sslBundles);
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new InvalidSynPropertyException("syn.*", null, e.getMessage(), "Correct the syn.* properties.");
+        }
+    }
+
+    private static void transport(SynSettings.Builder builder, SynProperties.Transport transport,
+            @Nullable SslBundles sslBundles) {
+        if (transport.getPort() < 0 || transport.getPort() > 65535) {
+            throw new InvalidSynPropertyException("syn.transport.port", transport.getPort(),
+                    "a port is between 1 and 65535 (0: any free port)",
+                    "Set syn.transport.port to a free port, e.g. 6701, or to 0.");
+        }
+        builder.transportPort(transport.getPort());
+        DataSize maxBuffered = transport.getMaxBuffered();
+        if (maxBuffered == null || maxBuffered.toBytes() <= 0) {
+            throw new InvalidSynPropertyException("syn.transport.max-buffered", maxBuffered,
+                    "it must be a positive size", "Set syn.transport.max-buffered to a size such as 64MB.");
+        }
+        builder.maxBufferedBytes(maxBuffered.toBytes());
+        Duration wait = transport.getBackpressureWait();
+        if (wait == null || wait.isNegative()) {
+            throw new InvalidSynPropertyException("syn.transport.backpressure-wait", wait,
+                    "it must be zero (refuse at once) or a positive duration",
+                    "Set syn.transport.backpressure-wait to a duration such as 5s, or 0 to refuse at once.");
+        }
+        builder.backpressureWait(wait);
+        builder.unreachableAfter(positive("syn.transport.unreachable-after", transport.getUnreachableAfter()));
+        String bundle = transport.getSsl().getBundle();
+        if (bundle != null) {
+            if (sslBundles == null) {
+                throw new InvalidSynPropertyException("syn.transport.ssl.bundle", bundle,
+                        "there are no SSL bundles in this application",
+                        "Define the bundle under spring.ssl.bundle.jks." + bundle + " or spring.ssl.bundle.pem."
+                                + bundle + ", or remove syn.transport.ssl.bundle for plain TCP.");
+            }
+            try {
+                builder.transportSsl(sslBundles.getBundle(bundle).createSslContext());
+            } catch (NoSuchSslBundleException e) {
+                throw new InvalidSynPropertyException("syn.transport.ssl.bundle", bundle,
+                        "there is no SSL bundle named '" + bundle + "'",
+                        "Define it under spring.ssl.bundle.jks." + bundle + " or spring.ssl.bundle.pem." + bundle
+                                + " (a key store with this node's certificate, a trust store with the cluster's), "
+                                + "or correct the name.");
+            }
         }
     }
 

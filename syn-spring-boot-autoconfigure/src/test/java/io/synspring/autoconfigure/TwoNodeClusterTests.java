@@ -110,6 +110,14 @@ class TwoNodeClusterTests {
                                     assertThat(metersB.get("syn.replication.lag").timer().count()).isGreaterThan(0);
                                     assertThat(metersB.get("syn.sync.duration").timer().count()).isGreaterThan(0);
                                     assertThat(metersB.get("syn.nodes").gauge().value()).isEqualTo(2.0);
+                                    // the changes and snapshot from a crossed the link from a to b
+                                    assertThat(metersB.get("syn.transport.messages").tag("direction", "received")
+                                            .functionCounter().count()).isPositive();
+                                    assertThat(metersB.get("syn.transport.bytes").tag("direction", "sent")
+                                            .functionCounter().count()).isPositive();
+                                    assertThat(metersB.get("syn.nodes.unreachable").gauge().value()).isZero();
+                                    assertThat(metersB.get("syn.transport.dropped").tag("reason", "MAILBOX_FULL")
+                                            .functionCounter().count()).isZero();
                                 });
 
                                 // health: UP on both once in sync, with the cluster's size

@@ -58,7 +58,8 @@ public class SynEndpoint {
             scopes.put(scope, scopeSummary(scope, nodes));
         }
         return new SynSummary(syn.node().toString(), nodes.stream().map(NodeId::toString).toList(),
-                syn.unsyncedNodes().stream().map(NodeId::toString).toList(), scopes);
+                syn.unsyncedNodes().stream().map(NodeId::toString).toList(),
+                syn.unreachableNodes().stream().map(NodeId::toString).toList(), scopes);
     }
 
     @ReadOperation
@@ -197,9 +198,12 @@ public class SynEndpoint {
         return meta.toString();
     }
 
-    /** The summary: this node, the visible nodes, the nodes not yet in sync, and each scope. */
+    /**
+     * The summary: this node, the visible nodes, the nodes not yet in sync, the members its links cannot
+     * reach, and each scope.
+     */
     public record SynSummary(String node, List<String> nodes, List<String> unsyncedNodes,
-            Map<String, ScopeSummary> scopes) {}
+            List<String> unreachableNodes, Map<String, ScopeSummary> scopes) {}
 
     /** A scope's name and group counts, in total and per node. */
     public record ScopeSummary(int names, int groups, Map<String, NodeCounts> nodes) {}

@@ -9,9 +9,10 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of the Syn node: {@code UP} once it runs and holds the complete entries of every node it sees;
- * {@code OUT_OF_SERVICE} while it is still synchronizing with some (listed in {@code unsyncedNodes});
- * {@code DOWN} when its Hazelcast member is not running. Details: node, cluster size, nodes, and per scope the
+ * Health of the Syn node: {@code UP} once it runs, holds the complete entries of every node it sees and its
+ * links reach them all; {@code OUT_OF_SERVICE} while it is still synchronizing with some (listed in
+ * {@code unsyncedNodes}) or cannot reach some that Hazelcast lists as members (in {@code unreachableNodes}: a
+ * partial split, a frozen node); {@code DOWN} when its Hazelcast member is not running. Details: node, cluster size, nodes, and per scope the
  * name and group counts.
  */
 public class SynHealthIndicator extends AbstractHealthIndicator {
@@ -32,6 +33,7 @@ public class SynHealthIndicator extends AbstractHealthIndicator {
         }
         Set<NodeId> nodes = syn.nodes();
         Set<NodeId> unsynced = syn.unsyncedNodes();
+        Set<NodeId> unreachable = syn.unreachableNodes();
         Map<String, Map<String, Integer>> scopes = new TreeMap<>();
         for (String scope : syn.scopes()) {
             scopes.put(scope, Map.of("names", syn.registry(scope).count(), "groups", syn.groups(scope).groupCount()));
@@ -39,10 +41,16 @@ public class SynHealthIndicator extends AbstractHealthIndicator {
         builder.withDetail("clusterSize", nodes.size())
                 .withDetail("nodes", nodes.stream().map(NodeId::toString).toList())
                 .withDetail("scopes", scopes);
-        if (unsynced.isEmpty()) {
+        if (unsynced.isEmpty() && unreachable.isEmpty()) {
             builder.up();
-        } else {
-            builder.outOfService().withDetail("unsyncedNodes", unsynced.stream().map(NodeId::toString).toList());
+            return;
+        }
+        builder.outOfService();
+        if (!unsynced.isEmpty()) {
+            builder.withDetail("unsyncedNodes", unsynced.stream().map(NodeId::toString).toList());
+        }
+        if (!unreachable.isEmpty()) {
+            builder.withDetail("unreachableNodes", unreachable.stream().map(NodeId::toString).toList());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.synspring.autoconfigure.metrics;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,6 +15,8 @@ import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
 import io.synspring.groups.Membership;
+import io.synspring.internal.transport.Transport;
+import io.synspring.internal.transport.TransportCounts;
 import io.synspring.process.ExitReason;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 
@@ -33,7 +37,11 @@ import org.springframework.beans.factory.DisposableBean;
  * (tags {@code scope}, {@code reason}) and {@code syn.conflicts} (tag {@code scope}): the changes this node
  * applied, its own and other nodes';</li>
  * <li>timers {@code syn.replication.lag} (tag {@code scope}): from a change on its owner node to its arrival
- * here; {@code syn.sync.duration}: from a node becoming visible to this node holding its entries.</li>
+ * here; {@code syn.sync.duration}: from a node becoming visible to this node holding its entries;</li>
+ * <li>the links between nodes: gauge {@code syn.nodes.unreachable} (members this node's links cannot reach),
+ * counters {@code syn.transport.messages} and {@code syn.transport.bytes} (tag {@code direction}: sent,
+ * received), {@code syn.transport.resent}, {@code syn.transport.reconnects}, and {@code syn.transport.dropped}
+ * (tag {@code reason}: NODE_DOWN, MAILBOX_FULL, NOT_ALIVE): messages that never reached their process.</li>
  * </ul>
  */
 public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean {
@@ -71,6 +79,25 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
                 .description("Syn nodes this node sees, itself included").register(registry);
         Gauge.builder("syn.processes", syn, NodeRegistry::processCount)
                 .description("Processes running on this node").register(registry);
+        Gauge.builder("syn.nodes.unreachable", syn, node -> node.unreachableNodes().size())
+                .description("Members this node's links cannot reach (a partial split, a frozen node)")
+                .register(registry);
+        transportCounter(registry, "syn.transport.messages", "direction", "sent", TransportCounts::messagesSent,
+                "Messages this node's links carried");
+        transportCounter(registry, "syn.transport.messages", "direction", "received",
+                TransportCounts::messagesReceived, "Messages this node's links carried");
+        transportCounter(registry, "syn.transport.bytes", "direction", "sent", TransportCounts::bytesSent,
+                "Message bytes this node's links carried");
+        transportCounter(registry, "syn.transport.bytes", "direction", "received", TransportCounts::bytesReceived,
+                "Message bytes this node's links carried");
+        transportCounter(registry, "syn.transport.resent", null, null, TransportCounts::resent,
+                "Messages sent again after a connection broke");
+        transportCounter(registry, "syn.transport.reconnects", null, null, TransportCounts::reconnects,
+                "Connections to other nodes that broke and were opened again");
+        for (Transport.DropReason reason : Transport.DropReason.values()) {
+            transportCounter(registry, "syn.transport.dropped", "reason", reason.name(),
+                    counts -> counts.dropped().get(reason), "Messages that never reached their process");
+        }
         if (!first) {
             return;
         }
@@ -93,6 +120,16 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
                 awaitSync(node, started);
             }
         }
+    }
+
+    private void transportCounter(MeterRegistry registry, String name, @Nullable String tag, @Nullable String value,
+            ToLongFunction<TransportCounts> count, String description) {
+        FunctionCounter.Builder<NodeRegistry> counter = FunctionCounter.builder(name, syn,
+                node -> count.applyAsLong(node.transportCounts())).description(description);
+        if (tag != null && value != null) {
+            counter.tag(tag, value);
+        }
+        counter.register(registry);
     }
 
     @Override
