@@ -397,8 +397,8 @@ public final class ScopeEngine {
         } else if (message instanceof Sync sync) {
             peers.add(from);
             // entries of a node this replica did not follow yet appear because the nodes met: NODE_UP;
-            // otherwise the snapshot repairs a gap
-            Reason reason = replica.follows(from) ? Reason.NORMAL : new Reason.NodeUp(from);
+            // otherwise the snapshot repairs a gap, and why each of those changes happened is not known here
+            Reason reason = replica.follows(from) ? Reason.RESYNC : new Reason.NodeUp(from);
             if (sync.replyWanted() && sync.snapshot().part() == 0) {
                 sendSnapshot(from, false); // at once: both snapshots travel at the same time
             }

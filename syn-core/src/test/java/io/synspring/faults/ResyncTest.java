@@ -1,0 +1,92 @@
+package io.synspring.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.cluster.Address;
+import com.hazelcast.internal.nio.Packet;
+import com.hazelcast.internal.server.PacketFilter;
+import com.hazelcast.test.PacketFiltersUtil;
+import io.synspring.NodeRegistry;
+import io.synspring.events.Reason;
+import io.synspring.events.SynEvent;
+import io.synspring.process.ExitReason;
+import io.synspring.process.SynProcess;
+import io.synspring.registry.RegisterResult;
+import io.synspring.registry.UnregisterResult;
+import io.synspring.testing.EventLog;
+import io.synspring.testing.TestCluster;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node that misses some of another node's changes while both stay in the cluster (messages lost, no
+ * member removed) catches up from that node's snapshot; the events of what it learns that way say
+ * {@code RESYNC}, not {@code NORMAL}: it cannot tell an API call from a process exit it never heard of.
+ */
+class ResyncTest {
+
+    private static final String MARKER = "registered-while-cut-off";
+
+    @Test
+    void changesLearnedFromASnapshotSayResync() {
+        try (TestCluster cluster = TestCluster.start(2)) {
+            NodeRegistry owner = cluster.node(0);
+            NodeRegistry observer = cluster.node(1);
+            EventLog log = EventLog.on(cluster, 1);
+            SynProcess killed = owner.spawn((message, ctx) -> {});
+            SynProcess unregistered = owner.spawn((message, ctx) -> {});
+            SynProcess added = owner.spawn((message, ctx) -> {});
+            assertThat(owner.registry().register("killed", killed.ref())).isEqualTo(RegisterResult.OK);
+            owner.groups().join("tenant", killed.ref());
+            assertThat(owner.registry().register("unregistered", unregistered.ref())).isEqualTo(RegisterResult.OK);
+            await().until(() -> observer.registry().count() == 2 && observer.groups().memberCount("tenant") == 1);
+
+            // the owner's messages to the observer are lost (membership traffic is not), until the one carrying
+            // the last change below has been lost too
+            AtomicBoolean lastChangeLost = new AtomicBoolean();
+            Address to = observer.hazelcast().getCluster().getLocalMember().getAddress();
+            byte[] marker = MARKER.getBytes(StandardCharsets.UTF_8);
+            PacketFiltersUtil.setCustomFilter(owner.hazelcast(), (packet, target) -> {
+                if (!target.equals(to) || packet.getPacketType() != Packet.Type.EVENT) {
+                    return PacketFilter.Action.ALLOW;
+                }
+                if (contains(packet.toByteArray(), marker)) {
+                    lastChangeLost.set(true);
+                }
+                return PacketFilter.Action.DROP;
+            });
+            killed.exit(ExitReason.KILLED);
+            assertThat(owner.registry().unregister("unregistered")).isEqualTo(UnregisterResult.OK);
+            assertThat(owner.registry().register(MARKER, added.ref())).isEqualTo(RegisterResult.OK);
+            await().untilTrue(lastChangeLost);
+            PacketFiltersUtil.resetPacketFiltersFrom(owner.hazelcast());
+
+            await().until(() -> observer.registry().count() == 1 && observer.registry().lookup(MARKER).isPresent()
+                    && observer.groups().memberCount("tenant") == 0);
+            Reason resync = Reason.RESYNC;
+            assertThat(log.about("killed")).containsExactly(
+                    new SynEvent.Registered("default", "killed", killed.ref(), null, Reason.NORMAL),
+                    new SynEvent.Unregistered("default", "killed", killed.ref(), null, resync));
+            assertThat(log.of(SynEvent.Left.class)).containsExactly(
+                    new SynEvent.Left("default", "tenant", killed.ref(), null, resync));
+            assertThat(log.about("unregistered")).containsExactly(
+                    new SynEvent.Registered("default", "unregistered", unregistered.ref(), null, Reason.NORMAL),
+                    new SynEvent.Unregistered("default", "unregistered", unregistered.ref(), null, resync));
+            assertThat(log.about(MARKER)).containsExactly(
+                    new SynEvent.Registered("default", MARKER, added.ref(), null, resync));
+            assertThat(observer.nodes()).hasSize(2); // it stayed in the cluster: no NODE_DOWN, no NODE_UP
+        }
+    }
+
+    private static boolean contains(byte[] data, byte[] part) {
+        for (int i = 0; i + part.length <= data.length; i++) {
+            if (Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
