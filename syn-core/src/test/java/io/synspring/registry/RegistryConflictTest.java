@@ -243,8 +243,9 @@ class RegistryConflictTest {
                                     || event instanceof SynEvent.Registered && event.reason() instanceof Reason.NodeUp);
                 }
             }
-            // no claim stays behind anywhere: a new registration of the names meets no conflict (the resolver
-            // would free them again) and reaches every node
+            // no claim stays behind anywhere: once the heal has settled, a new registration of the names meets no
+            // conflict (the resolver would free them again) and reaches every node
+            awaitSettled(cluster);
             SynProcess next = cluster.node(1).spawn((message, ctx) -> {});
             for (String name : names) {
                 assertThat(cluster.node(1).registry().register(name, next.ref())).isEqualTo(RegisterResult.OK);
@@ -369,6 +370,22 @@ class RegistryConflictTest {
         for (NodeRegistry node : cluster.nodes()) {
             await().until(() -> node.registry().count() == expected.size());
         }
+    }
+
+    /**
+     * Waits until every node holds the others' entries (so the owners of conflicting claims have seen the
+     * conflict and withdrawn theirs) and everything sent until then has arrived: each node then joins a
+     * group, and a node that sees every node's join has received all they sent before it (one ordered
+     * link per pair).
+     */
+    private static void awaitSettled(TestCluster cluster) {
+        List<NodeRegistry> nodes = cluster.nodes();
+        await().atMost(Splits.HEAL_TIMEOUT)
+                .until(() -> nodes.stream().allMatch(node -> node.unsyncedNodes().isEmpty()));
+        for (NodeRegistry node : nodes) {
+            node.groups().join("settled", node.spawn((message, ctx) -> {}).ref());
+        }
+        await().until(() -> nodes.stream().allMatch(node -> node.groups().memberCount("settled") == nodes.size()));
     }
 
     private static Registry registry(TestCluster cluster, int index) {
