@@ -293,20 +293,27 @@ public final class ScopeEngine {
 
     // ---------------------------------------------------------------- lifecycle hooks
 
-    /** Removes every name and membership of local processes that exited, with their exit reasons. */
+    /**
+     * Removes every name and membership of local processes that exited, with their exit reasons. Any other
+     * operation under the scope lock removes them first too (see {@link #locked}): this finds nothing left
+     * of those removed already.
+     */
     public void processesExited(List<ProcessTable.Exit> exits) {
         locked(() -> {
-            for (ProcessTable.Exit exit : exits) {
-                Reason reason = new Reason.ProcessExited(exit.reason());
-                for (String name : replica.claimedNames(exit.process())) {
-                    commit(new Change.Unregister(name, exit.process(), reason));
-                }
-                for (String group : replica.groupsOf(exit.process())) {
-                    commit(new Change.Leave(group, exit.process(), reason));
-                }
-            }
+            exits.forEach(this::removeEntriesOf);
             return null;
         });
+    }
+
+    /** Removes what an exited local process still holds, with its exit reason; nothing if it holds nothing. */
+    private void removeEntriesOf(ProcessTable.Exit exit) {
+        Reason reason = new Reason.ProcessExited(exit.reason());
+        for (String name : replica.claimedNames(exit.process())) {
+            commit(new Change.Unregister(name, exit.process(), reason));
+        }
+        for (String group : replica.groupsOf(exit.process())) {
+            commit(new Change.Leave(group, exit.process(), reason));
+        }
     }
 
     /** A node of this scope became visible: it will introduce itself; check later that it did. */
@@ -391,8 +398,8 @@ public final class ScopeEngine {
         } else if (message instanceof Sync sync) {
             peers.add(from);
             // entries of a node this replica did not follow yet appear because the nodes met: NODE_UP;
-            // otherwise the snapshot repairs a gap
-            Reason reason = replica.follows(from) ? Reason.NORMAL : new Reason.NodeUp(from);
+            // otherwise the snapshot repairs a gap, and why each of those changes happened is not known here
+            Reason reason = replica.follows(from) ? Reason.RESYNC : new Reason.NodeUp(from);
             if (sync.replyWanted() && sync.snapshot().part() == 0) {
                 sendSnapshot(from, false); // at once: both snapshots travel at the same time
             }
@@ -627,9 +634,18 @@ public final class ScopeEngine {
         return result;
     }
 
+    /**
+     * Runs {@code action} under the scope lock, after removing the entries of every local process that has
+     * exited by now (its exit hook may not have run yet): from the moment a process exits, no operation on
+     * its node counts it as a holder or member, and its entries go, with its exit reason, before whatever
+     * that operation changes.
+     */
     private <T> T locked(java.util.function.Supplier<T> action) {
         lock.lock();
         try {
+            if (!context.processes().noneExiting()) {
+                context.processes().unfinishedExits().forEach(this::removeEntriesOf);
+            }
             T result = action.get();
             settleLosses();
             return result;

@@ -10,6 +10,12 @@ public sealed interface Reason {
     Reason NORMAL = new Normal();
     /** Conflict resolution decided between two processes holding the same name. */
     Reason CONFLICT_RESOLUTION = new ConflictResolution();
+    /**
+     * This node missed some of the owner's changes (messages lost while both nodes stayed in the cluster)
+     * and an owner's snapshot repaired the gap: the entry was added, changed or removed meanwhile, for a
+     * reason this node did not hear (an API call or the process's exit).
+     */
+    Reason RESYNC = new Resync();
 
     /** See {@link #NORMAL}. */
     record Normal() implements Reason {
@@ -24,6 +30,14 @@ public sealed interface Reason {
         @Override
         public String toString() {
             return "CONFLICT_RESOLUTION";
+        }
+    }
+
+    /** See {@link #RESYNC}. */
+    record Resync() implements Reason {
+        @Override
+        public String toString() {
+            return "RESYNC";
         }
     }
 

@@ -61,6 +61,8 @@ public final class ProcessTable {
     private final ConcurrentHashMap<Long, LocalProcess> processes = new ConcurrentHashMap<>();
     /** How many processes exited and their names and memberships are not removed by the exit hook yet. */
     private volatile int exiting;
+    /** Those exits, by local id, until the exit hook has run for them. */
+    private final ConcurrentHashMap<Long, Exit> unfinishedExits = new ConcurrentHashMap<>();
     /** Exited processes the exit hook has not been told about yet, and whether a task is telling it. */
     private final ConcurrentLinkedQueue<LocalProcess> exited = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean tellingExits = new AtomicBoolean();
@@ -107,6 +109,15 @@ public final class ProcessTable {
         return exiting == 0;
     }
 
+    /**
+     * The processes that exited and whose exit hook has not finished yet: their names and memberships may
+     * still be in the replicas. Each one is listed from before it stops being alive ({@code isAlive} false)
+     * until after the hook returned, so a caller finding an entry of an exited process finds its exit here.
+     */
+    public Collection<Exit> unfinishedExits() {
+        return unfinishedExits.values();
+    }
+
     public DeliveryResult deliver(long localId, Envelope envelope) {
         LocalProcess process = processes.get(localId);
         return process == null ? DeliveryResult.NOT_ALIVE : process.deliver(envelope);
@@ -134,8 +145,7 @@ public final class ProcessTable {
         while (batch.size() < EXITS_PER_TURN && (process = exited.poll()) != null) {
             batch.add(process);
         }
-        List<Exit> exits =
-                batch.stream().map(gone -> new Exit(gone.ref, Objects.requireNonNull(gone.exitReason))).toList();
+        List<Exit> exits = batch.stream().map(gone -> unfinishedExits.get(gone.ref.id())).toList();
         try {
             if (!exits.isEmpty()) {
                 exitHook.processesExited(exits);
@@ -143,6 +153,7 @@ public final class ProcessTable {
         } catch (RuntimeException e) {
             log.error("cleaning up after processes {} failed", exits, e);
         } finally {
+            batch.forEach(gone -> unfinishedExits.remove(gone.ref.id()));
             EXITING.addAndGet(this, -batch.size());
         }
         batch.forEach(LocalProcess::cleanedUp);
@@ -254,6 +265,7 @@ public final class ProcessTable {
                     return;
                 }
                 EXITING.incrementAndGet(ProcessTable.this);
+                unfinishedExits.put(ref.id(), new Exit(ref, reason)); // before it reads as exited: see unfinishedExits()
                 exitReason = reason;
             }
             processes.remove(ref.id(), this);

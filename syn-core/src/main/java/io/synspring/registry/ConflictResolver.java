@@ -5,6 +5,10 @@ package io.synspring.registry;
  * asks it and must get the same answer, so it must be a pure function of its arguments ({@code first} is
  * always the candidate with the smaller process reference). The owners of the two processes apply the
  * outcome; events for it carry {@code CONFLICT_RESOLUTION}.
+ *
+ * <p>If it throws, or keeps a process that is neither candidate, the failure is logged at ERROR (with the
+ * exception) and neither process keeps the name or is stopped: the name is freed on every node, both
+ * processes keep running, and a later registration of the name is decided afresh.
  */
 @FunctionalInterface
 public interface ConflictResolver {

@@ -69,16 +69,21 @@ public final class Registry {
      * exited is not returned, even before its cleanup has run.
      */
     public Optional<Registration> lookup(String name) {
+        return Optional.ofNullable(visible(name));
+    }
+
+    /** The registration of {@code name}, unless it is missing or its process is a local one that exited. */
+    private @Nullable Registration visible(String name) {
         boolean noneExiting = messenger.noneExiting(); // before the read: see Messenger.noneExiting
         Registration registration = name == null ? null : replica.lookup(name);
         if (registration == null) {
             guard.name(name, "name"); // only a miss pays for the check: a name that was found is valid
-            return Optional.empty();
+            return null;
         }
         if (!noneExiting && !messenger.isAliveOrRemote(registration.process())) {
-            return Optional.empty();
+            return null;
         }
-        return Optional.of(registration);
+        return registration;
     }
 
     /**
@@ -137,12 +142,13 @@ public final class Registry {
     }
 
     /**
-     * Sends {@code message} to the process registered under {@code name}, wherever it runs.
+     * Sends {@code message} to the process registered under {@code name}, wherever it runs;
+     * {@code NO_SUCH_NAME} when {@link #lookup} finds nothing.
      *
      * @throws IllegalArgumentException if the message cannot cross the wire to the process's node
      */
     public SendResult send(String name, Object message) {
-        Registration registration = replica.lookup(guard.name(name, "name"));
+        Registration registration = visible(name);
         if (registration == null) {
             return SendResult.NO_SUCH_NAME;
         }

@@ -568,6 +568,10 @@ public final class ScopeReplica {
         }
     }
 
+    /**
+     * The resolver's outcome; if it throws or keeps a process that is neither candidate, neither keeps the
+     * name and neither is stopped (no process is stopped on a decision nobody made).
+     */
     private ConflictOutcome decide(String name, Registration first, Registration second) {
         try {
             ConflictOutcome outcome = resolver.resolve(scope, name, first, second);
@@ -575,13 +579,14 @@ public final class ScopeReplica {
             if (keep == null || keep.equals(first.process()) || keep.equals(second.process())) {
                 return outcome;
             }
-            log.error("scope {}: the conflict resolver kept {} for '{}', which is neither candidate; "
-                    + "using the default resolution", scope, keep, name);
+            log.error("scope {}: the conflict resolver kept {} for '{}', which is neither candidate ({}, {}); "
+                    + "the name is freed and neither process is stopped", scope, keep, name, first.process(),
+                    second.process());
         } catch (RuntimeException e) {
-            log.error("scope {}: the conflict resolver failed for '{}'; using the default resolution", scope,
-                    name, e);
+            log.error("scope {}: the conflict resolver failed for '{}' ({}, {}); the name is freed and neither "
+                    + "process is stopped", scope, name, first.process(), second.process(), e);
         }
-        return ConflictResolver.KEEP_MOST_RECENT.resolve(scope, name, first, second);
+        return ConflictOutcome.keepNeither();
     }
 
     /** Moves what readers see for {@code name} from {@code before} to {@code after}, firing the events. */

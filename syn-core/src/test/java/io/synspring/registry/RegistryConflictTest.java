@@ -4,6 +4,7 @@ import static io.synspring.registry.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synspring.NodeRegistry;
+import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.process.ExitReason;
@@ -196,6 +197,65 @@ class RegistryConflictTest {
     }
 
     @Test
+    void aFailingResolverFreesTheNameEverywhereAndStopsNoOne() {
+        try (TestCluster cluster = Splits.startSplit(index -> settings -> settings.conflictResolver(
+                (scope, name, first, second) -> {
+                    if (name.equals("stranger")) {
+                        return ConflictOutcome.keepAndStopOther(new ProcessRef(new NodeId("nowhere", 1), 1));
+                    }
+                    throw new IllegalStateException("the resolver failed on " + name);
+                }))) {
+            List<EventLog> logs = EventLog.onEveryNode(cluster);
+            NodeRegistry main = cluster.node(0);
+            NodeRegistry isolated = cluster.node(2);
+            List<String> names = List.of("throws", "stranger");
+            List<SynProcess> contenders = new ArrayList<>();
+            for (String name : names) {
+                SynProcess mainSide = main.spawn((message, ctx) -> {});
+                SynProcess isolatedSide = isolated.spawn((message, ctx) -> {});
+                contenders.add(mainSide);
+                contenders.add(isolatedSide);
+                registerAfter(main.registry(), name, mainSide.ref(), "main", 0);
+                registerAfter(isolated.registry(), name, isolatedSide.ref(), "isolated", time(main, name));
+            }
+
+            Splits.heal(cluster);
+
+            // the name goes on every node, as a conflict resolution, and both owners withdraw their claims
+            for (EventLog log : logs) {
+                for (String name : names) {
+                    await().untilAsserted(() -> assertThat(log.about(name)).as("%s", log)
+                            .last().isInstanceOf(SynEvent.Unregistered.class)
+                            .extracting(SynEvent::reason).isEqualTo(Reason.CONFLICT_RESOLUTION));
+                }
+            }
+            for (NodeRegistry node : cluster.nodes()) {
+                await().until(() -> node.registry().count() == 0);
+                for (String name : names) {
+                    assertThat(node.registry().lookup(name)).isEmpty();
+                }
+            }
+            assertThat(contenders).allMatch(SynProcess::isAlive);
+            for (EventLog log : logs) {
+                for (String name : names) {
+                    assertThat(log.about(name)).as("%s", log).filteredOn(event -> event.reason() != Reason.NORMAL)
+                            .allMatch(event -> event.reason() == Reason.CONFLICT_RESOLUTION
+                                    || event instanceof SynEvent.Registered && event.reason() instanceof Reason.NodeUp);
+                }
+            }
+            // no claim stays behind anywhere: once the heal has settled, a new registration of the names meets no
+            // conflict (the resolver would free them again) and reaches every node
+            awaitSettled(cluster);
+            SynProcess next = cluster.node(1).spawn((message, ctx) -> {});
+            for (String name : names) {
+                assertThat(cluster.node(1).registry().register(name, next.ref())).isEqualTo(RegisterResult.OK);
+            }
+            awaitConverged(cluster, Map.of("throws", next.ref(), "stranger", next.ref()));
+            assertThat(contenders).allMatch(SynProcess::isAlive);
+        }
+    }
+
+    @Test
     void concurrentRegistrationsOfOneNameOnTwoNodesLeaveExactlyOneHolderEverywhere() throws Exception {
         try (TestCluster cluster = TestCluster.start(3)) {
             List<EventLog> logs = EventLog.onEveryNode(cluster);
@@ -310,6 +370,22 @@ class RegistryConflictTest {
         for (NodeRegistry node : cluster.nodes()) {
             await().until(() -> node.registry().count() == expected.size());
         }
+    }
+
+    /**
+     * Waits until every node holds the others' entries (so the owners of conflicting claims have seen the
+     * conflict and withdrawn theirs) and everything sent until then has arrived: each node then joins a
+     * group, and a node that sees every node's join has received all they sent before it (one ordered
+     * link per pair).
+     */
+    private static void awaitSettled(TestCluster cluster) {
+        List<NodeRegistry> nodes = cluster.nodes();
+        await().atMost(Splits.HEAL_TIMEOUT)
+                .until(() -> nodes.stream().allMatch(node -> node.unsyncedNodes().isEmpty()));
+        for (NodeRegistry node : nodes) {
+            node.groups().join("settled", node.spawn((message, ctx) -> {}).ref());
+        }
+        await().until(() -> nodes.stream().allMatch(node -> node.groups().memberCount("settled") == nodes.size()));
     }
 
     private static Registry registry(TestCluster cluster, int index) {

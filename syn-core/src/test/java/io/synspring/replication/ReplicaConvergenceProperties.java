@@ -61,7 +61,7 @@ class ReplicaConvergenceProperties {
         OLDEST_OR_NEITHER((scope, name, first, second) -> first.time() == second.time()
                 ? ConflictOutcome.keepNeither()
                 : ConflictOutcome.keepAndStopOther(first.time() < second.time() ? first.process() : second.process())),
-        /** Fails (so the default applies) or keeps a process that is neither candidate. */
+        /** Fails or keeps a process that is neither candidate: neither keeps the name. */
         BROKEN((scope, name, first, second) -> {
             if (meta(first) == meta(second)) {
                 throw new IllegalStateException("no opinion");
@@ -244,11 +244,18 @@ class ReplicaConvergenceProperties {
         boolean contested = present.values().stream().anyMatch(claims -> claims.size() > 1);
         Statistics.label("contested").collect(contested);
         Statistics.label("contested").coverage(c -> c.check(true).percentage(p -> p >= 30));
-        if (resolver == Resolver.DEFAULT || resolver == Resolver.BROKEN) {
+        if (resolver == Resolver.DEFAULT) {
             Comparator<Registration> mostRecent = Comparator.comparingLong(Registration::time)
                     .thenComparing(Registration::process);
             present.forEach((name, claims) -> assertThat(first.get(name)).as(name)
                     .isEqualTo(claims.values().stream().max(mostRecent).orElse(null)));
+        }
+        if (resolver == Resolver.BROKEN) {
+            present.forEach((name, claims) -> {
+                if (claims.size() == 2) {
+                    assertThat(first.get(name)).as("%s, contested by two", name).isNull();
+                }
+            });
         }
         present.forEach((name, claims) -> {
             if (claims.size() == 1) {

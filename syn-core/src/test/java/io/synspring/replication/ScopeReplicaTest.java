@@ -2,6 +2,11 @@ package io.synspring.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
@@ -16,9 +21,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replica state machine without Hazelcast: what readers see and which events fire for local changes,
@@ -108,6 +115,22 @@ class ScopeReplicaTest {
     }
 
     RecordingSink sink;
+    private final List<Runnable> cleanups = new ArrayList<>();
+
+    /** Records what the replica logs from now until the end of the test. */
+    List<ILoggingEvent> recordLogs() {
+        Logger logger = (Logger) LoggerFactory.getLogger(ScopeReplica.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        cleanups.add(() -> logger.detachAppender(appender));
+        return appender.list;
+    }
+
+    @AfterEach
+    void cleanUp() {
+        cleanups.forEach(Runnable::run);
+    }
 
     @BeforeEach
     void newSink() {
@@ -1061,29 +1084,51 @@ class ScopeReplicaTest {
         }
 
         @Test
-        void aResolverThatThrowsFallsBackToTheDefault() {
+        void aResolverThatThrowsKeepsNeitherAndStopsNeither() {
             ConflictResolver broken = (scope, name, first, second) -> {
                 throw new IllegalStateException("boom");
             };
             ScopeReplica nodeA = new ScopeReplica(SCOPE, A, broken);
             nodeA.receive(empty(B), Reason.NORMAL, sink);
             nodeA.applyLocal(register("n", A1, "a", 10), sink);
+            sink.take();
+            List<ILoggingEvent> logged = recordLogs();
 
             nodeA.receive(batch(B, 1, register("n", B1, "b", 20)), sink);
 
-            assertThat(nodeA.lookup("n").process()).isEqualTo(B1);
-            assertThat(sink.losses).containsExactly(new Loss(reg("n", A1, "a", 10), true));
+            assertThat(nodeA.lookup("n")).isNull();
+            assertThat(sink.losses).containsExactly(new Loss(reg("n", A1, "a", 10), false));
+            assertThat(sink.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
+            assertThat(logged).anySatisfy(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(event.getFormattedMessage()).contains("'n'");
+                assertThat(event.getThrowableProxy().getMessage()).isEqualTo("boom");
+            });
         }
 
         @Test
-        void aResolverThatKeepsAStrangerFallsBackToTheDefault() {
-            ConflictResolver stranger = (scope, name, first, second) -> ConflictOutcome.keep(C1);
+        void aResolverThatKeepsAStrangerKeepsNeitherAndStopsNeither() {
+            ConflictResolver stranger = (scope, name, first, second) -> ConflictOutcome.keepAndStopOther(C1);
             ScopeReplica replica = observer(stranger);
             replica.receive(batch(A, 1, register("n", A1, "a", 20)), sink);
             replica.receive(batch(B, 1, register("n", B1, "b", 30)), sink);
+            ScopeReplica nodeA = new ScopeReplica(SCOPE, A, stranger);
+            RecordingSink onA = new RecordingSink();
+            nodeA.receive(empty(B), Reason.NORMAL, onA);
+            nodeA.applyLocal(register("n", A1, "a", 20), onA);
+            List<ILoggingEvent> logged = recordLogs();
 
-            // the default keeps the most recent, here the second candidate
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", B1, "b", 30));
+            nodeA.receive(batch(B, 1, register("n", B1, "b", 30)), onA);
+
+            assertThat(replica.lookup("n")).isNull();
+            assertThat(sink.take()).containsExactly(registered("n", A1, "a", Reason.NORMAL),
+                    unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
+            assertThat(nodeA.lookup("n")).isNull();
+            assertThat(onA.losses).containsExactly(new Loss(reg("n", A1, "a", 20), false));
+            assertThat(logged).anySatisfy(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(event.getFormattedMessage()).contains(C1.toString());
+            });
         }
 
         @Test
