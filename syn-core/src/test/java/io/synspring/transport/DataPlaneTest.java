@@ -130,6 +130,27 @@ class DataPlaneTest {
     }
 
     @Test
+    void aReceiverThatForgotTheLinkTakesItUpWhereTheSenderIs() {
+        try (TestCluster cluster = TestCluster.start(2)) {
+            LongAdder received = new LongAdder();
+            cluster.node(1).registry().register("device-42",
+                    cluster.node(1).spawn((message, ctx) -> received.increment()).ref());
+            await().until(() -> cluster.node(0).registry().lookup("device-42").isPresent());
+            for (int i = 0; i < 100; i++) {
+                cluster.node(0).registry().send("device-42", i);
+            }
+            await().until(() -> received.sum() == 100);
+
+            // node 1 forgets everything of its links with node 0 (as when it saw node 0 leave); node 0 does not
+            cluster.transport(1).disconnect(cluster.node(0).node());
+            for (int i = 0; i < 100; i++) {
+                assertThat(cluster.node(0).registry().send("device-42", i)).isEqualTo(SendResult.SENT);
+            }
+            await().until(() -> received.sum() == 200);
+        }
+    }
+
+    @Test
     void aNodeRestartedDuringABlipHearsFromEveryPeerAgain() throws Exception {
         for (boolean samePort : new boolean[] {true, false}) {
             try (TestCluster cluster = TestCluster.start(3)) {

@@ -302,10 +302,17 @@ public final class Transport implements AutoCloseable {
 
     /** What this node holds of a peer's link here: how far it has received. */
     private final class InboundSession {
+        static final long UNKNOWN = -1;
+
         final NodeId peer;
         final long id;
+        /**
+         * The last frame received, or {@link #UNKNOWN} when this node holds nothing of the session (it forgot
+         * the peer while the peer kept sending): the peer resends from its first unacknowledged frame, which
+         * is then the next one.
+         */
         // guarded by this
-        long lastReceived;
+        long lastReceived = UNKNOWN;
         @Nullable Channel channel;
 
         InboundSession(NodeId peer, long id) {
@@ -383,9 +390,9 @@ public final class Transport implements AutoCloseable {
                 previous.close(); // the peer reconnected: its old connection is dead or dying
             }
             session = current;
-            acked = lastReceived;
+            acked = Math.max(0, lastReceived);
             ctx.pipeline().get(FrameDecoder.class).maxFrameBytes(settings.maxFrameBytes());
-            ctx.writeAndFlush(Frames.welcome(ctx.alloc(), lastReceived));
+            ctx.writeAndFlush(Frames.welcome(ctx.alloc(), acked));
         }
 
         private void data(ChannelHandlerContext ctx, InboundSession current, ByteBuf frame) {
@@ -393,6 +400,9 @@ public final class Transport implements AutoCloseable {
             synchronized (current) {
                 if (current.channel != ctx.channel() || seq <= current.lastReceived) {
                     return; // a superseded connection, or a frame resent after a reconnect
+                }
+                if (current.lastReceived == InboundSession.UNKNOWN) {
+                    current.lastReceived = seq - 1;
                 }
                 if (seq != current.lastReceived + 1) {
                     log.warn("Syn node {}: frame {} from {} after {}; closing the connection", self, seq,
