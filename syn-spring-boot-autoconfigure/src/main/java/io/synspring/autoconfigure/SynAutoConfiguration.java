@@ -6,6 +6,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
+import io.synspring.autoconfigure.events.SynApplicationEventPublisher;
 import io.synspring.cluster.EmbeddedMember;
 import io.synspring.cluster.HazelcastCluster;
 import io.synspring.registry.ConflictResolver;
@@ -48,7 +49,8 @@ public final class SynAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    NodeRegistry nodeRegistry(HazelcastInstance hazelcast, SynSettings settings) {
+    NodeRegistry nodeRegistry(HazelcastInstance hazelcast, SynSettings settings,
+            ObjectProvider<SynApplicationEventPublisher> events) {
         String node;
         try {
             node = hazelcast.getCluster().getLocalMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
@@ -64,7 +66,11 @@ public final class SynAutoConfiguration {
                     + "or call NodeRegistry.configure(config, synSettings) with the SynSettings bean before creating "
                     + "the instance.");
         }
-        return NodeRegistry.start(hazelcast, settings);
+        // the Spring events publisher listens from the node's start: the entries of the nodes already running
+        // arrive while the context is still starting, and their events are held for the listener beans
+        SynApplicationEventPublisher publisher = events.getIfUnique();
+        return publisher == null ? NodeRegistry.start(hazelcast, settings)
+                : NodeRegistry.start(hazelcast, settings, publisher.listenFromNodeStart());
     }
 
     /** Prepares any Hazelcast {@link Config} bean for Syn before an instance is created from it. */
