@@ -30,7 +30,8 @@ import org.springframework.context.annotation.Configuration;
  * auto-configuration (Syn prepares the configuration through a {@link HazelcastConfigCustomizer}), an instance
  * built from a {@link Config} bean (prepared by a post-processor), or a user bean prepared with
  * {@link NodeRegistry#configure}. Otherwise it starts an embedded member from {@code syn.cluster.*}; with
- * no configuration at all, one standalone node on loopback that joins nothing (never multicast).
+ * no configuration at all, one standalone node on loopback that contacts no one (no multicast, no
+ * auto-detection, an empty TCP/IP member list), so it joins nothing.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
         beforeName = "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration")
@@ -117,8 +118,6 @@ public final class SynAutoConfiguration {
             if (discovery) {
                 join.getTcpIpConfig().setEnabled(false);
             }
-            // without syn.cluster.members, TCP/IP join stays on with only this member's own address: it joins
-            // nothing, yet other nodes that list it can join it (a disabled joiner would refuse them)
             customizers.orderedStream().forEach(customizer -> customizer.customize(config));
             if (discovery && join.getDiscoveryConfig().getDiscoveryStrategyConfigs().isEmpty()) {
                 throw new InvalidSynPropertyException("syn.cluster.discovery", "spring-cloud",

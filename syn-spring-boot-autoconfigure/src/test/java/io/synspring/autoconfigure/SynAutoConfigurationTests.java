@@ -1,8 +1,10 @@
 package io.synspring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.synspring.NodeRegistry;
@@ -41,12 +43,16 @@ class SynAutoConfigurationTests {
             assertThat(context).hasNotFailed().hasSingleBean(NodeRegistry.class).hasBean("synHazelcastInstance");
             NodeRegistry syn = context.getBean(NodeRegistry.class);
             assertThat(syn.nodes()).containsExactly(syn.node());
+            assertThat(syn.hazelcast().getCluster().getMembers()).hasSize(1);
             assertThat(syn.scopes()).containsExactly("default");
             Config config = syn.hazelcast().getConfig();
-            assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
-            // TCP/IP join lists only this member itself: it joins nothing, but nodes listing it can join it
-            assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1");
-            assertThat(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled()).isFalse();
+            // it contacts no one: no multicast, no auto-detection, no discovery, no TCP/IP member to probe
+            JoinConfig join = config.getNetworkConfig().getJoin();
+            assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+            assertThat(join.getTcpIpConfig().getMembers()).isEmpty();
+            assertThat(join.getTcpIpConfig().getRequiredMember()).isNull();
+            assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+            assertThat(join.getDiscoveryConfig().getDiscoveryStrategyConfigs()).isEmpty();
             assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getHost()).isEqualTo("127.0.0.1");
             assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
 
@@ -102,6 +108,38 @@ class SynAutoConfigurationTests {
                             .isInstanceOf(IllegalArgumentException.class)
                             .hasMessageContaining("syn.limits.max-name-length");
                 });
+    }
+
+    @Test
+    void twoUnconfiguredNodesOnOneMachineStayApart() {
+        // the defaults, but for a cluster name no other test uses: the first free ports from 5701, no members
+        String cluster = TestClusters.uniqueName();
+        runner.withPropertyValues("syn.cluster.name=" + cluster).run(first -> {
+            runner.withPropertyValues("syn.cluster.name=" + cluster).run(second -> {
+                NodeRegistry a = first.getBean(NodeRegistry.class);
+                NodeRegistry b = second.getBean(NodeRegistry.class);
+                // the join is over when the member has started: each formed a cluster of its own
+                assertThat(a.hazelcast().getCluster().getMembers()).hasSize(1);
+                assertThat(b.hazelcast().getCluster().getMembers()).hasSize(1);
+                assertThat(a.nodes()).containsExactly(a.node());
+                assertThat(b.nodes()).containsExactly(b.node());
+            });
+        });
+    }
+
+    @Test
+    void aNodeThatListsAnUnconfiguredNodeJoinsIt() {
+        String cluster = TestClusters.uniqueName();
+        runner.withPropertyValues("syn.cluster.name=" + cluster).run(standalone -> {
+            NodeRegistry a = standalone.getBean(NodeRegistry.class);
+            int portA = a.hazelcast().getCluster().getLocalMember().getAddress().getPort();
+            runner.withPropertyValues(TestClusters.node("b", cluster, LoopbackPorts.free(), portA)).run(listing -> {
+                assertThat(listing).hasNotFailed();
+                NodeRegistry b = listing.getBean(NodeRegistry.class);
+                assertThat(b.hazelcast().getCluster().getMembers()).hasSize(2);
+                await().untilAsserted(() -> assertThat(a.nodes()).containsExactlyInAnyOrder(a.node(), b.node()));
+            });
+        });
     }
 
     @Test
@@ -181,11 +219,7 @@ class SynAutoConfigurationTests {
     @Test
     void hazelcastConfigFileIsCustomizedForSyn(@TempDir Path dir) throws IOException {
         int port = LoopbackPorts.free();
-        Path file = dir.resolve("hazelcast.yaml");
-        Files.writeString(file, String.join("\n", "hazelcast:", "  cluster-name: " + TestClusters.uniqueName(),
-                "  network:", "    port:", "      port: " + port, "      auto-increment: false", "    interfaces:",
-                "      enabled: true", "      interfaces:", "        - 127.0.0.1", "    join:", "      multicast:",
-                "        enabled: false", "      auto-detection:", "        enabled: false", ""));
+        Path file = hazelcastYaml(dir, port);
         runner.withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class))
                 .withPropertyValues("spring.hazelcast.config=" + file.toUri(), "syn.node-name=from-yaml")
                 .run(context -> {
@@ -195,6 +229,16 @@ class SynAutoConfigurationTests {
                     assertThat(syn.node().name()).isEqualTo("from-yaml");
                     assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getPort()).isEqualTo(port);
                 });
+    }
+
+    /** A loopback member configuration file of a cluster of its own, listening on {@code port}. */
+    private static Path hazelcastYaml(Path dir, int port) throws IOException {
+        Path file = dir.resolve("hazelcast.yaml");
+        Files.writeString(file, String.join("\n", "hazelcast:", "  cluster-name: " + TestClusters.uniqueName(),
+                "  network:", "    port:", "      port: " + port, "      auto-increment: false", "    interfaces:",
+                "      enabled: true", "      interfaces:", "        - 127.0.0.1", "    join:", "      multicast:",
+                "        enabled: false", "      auto-detection:", "        enabled: false", ""));
+        return file;
     }
 
     @Test
