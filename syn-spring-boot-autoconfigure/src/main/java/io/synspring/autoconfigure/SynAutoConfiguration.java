@@ -10,6 +10,8 @@ import io.synspring.autoconfigure.events.SynApplicationEventPublisher;
 import io.synspring.cluster.EmbeddedMember;
 import io.synspring.cluster.HazelcastCluster;
 import io.synspring.registry.ConflictResolver;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,9 +20,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The Syn node: a {@link NodeRegistry} bean, started with the context and closed with it (a graceful leave:
@@ -88,14 +95,44 @@ public final class SynAutoConfiguration {
         };
     }
 
-    /** Syn on the member created by Boot's Hazelcast auto-configuration (from hazelcast.yaml, ...). */
+    /**
+     * Syn on the member created by Boot's Hazelcast auto-configuration from a configuration file
+     * ({@code spring.hazelcast.config}, the {@code hazelcast.config} system property, or {@code hazelcast.xml},
+     * {@code .yaml}, {@code .yml} in the working directory or on the classpath). Boot customizes only a
+     * configuration it loaded from a file. The file then decides the network: Syn logs which file it is, and
+     * warns when {@code syn.cluster.*} properties are set, as they are ignored.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer")
     static class BootHazelcastConfiguration {
 
         @Bean
-        HazelcastConfigCustomizer synHazelcastConfigCustomizer(SynSettings settings) {
-            return config -> NodeRegistry.configure(config, settings);
+        HazelcastConfigCustomizer synHazelcastConfigCustomizer(SynSettings settings, Environment environment) {
+            return config -> {
+                NodeRegistry.configure(config, settings);
+                reportConfigurationFile(config, environment);
+            };
+        }
+
+        private static void reportConfigurationFile(Config config, Environment environment) {
+            String file = config.getConfigurationFile() != null ? config.getConfigurationFile().getAbsolutePath()
+                    : config.getConfigurationUrl() != null ? config.getConfigurationUrl().toString()
+                    : "a Hazelcast configuration file";
+            ConfigurationPropertyName prefix = ConfigurationPropertyName.of("syn.cluster");
+            Set<String> ignored = new TreeSet<>();
+            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+                if (source instanceof IterableConfigurationPropertySource properties) {
+                    properties.stream().filter(prefix::isAncestorOf).forEach(name -> ignored.add("syn.cluster."
+                            + name.getElement(prefix.getNumberOfElements(), ConfigurationPropertyName.Form.DASHED)));
+                }
+            }
+            if (ignored.isEmpty()) {
+                log.info("Syn runs on the Hazelcast member configured by {}: that file decides the network", file);
+            } else {
+                log.warn("Syn runs on the Hazelcast member configured by {}, which overrides {}: these properties "
+                        + "are ignored. Configure the network in that file, or remove it (and spring.hazelcast.config) "
+                        + "to let Syn start its embedded member from syn.cluster.*", file, ignored);
+            }
         }
     }
 

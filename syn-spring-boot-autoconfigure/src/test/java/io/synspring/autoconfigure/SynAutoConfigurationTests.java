@@ -23,15 +23,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The core auto-configuration: which Hazelcast member the node runs on, properties, user beans. */
+@ExtendWith(OutputCaptureExtension.class)
 class SynAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -217,7 +221,7 @@ class SynAutoConfigurationTests {
     }
 
     @Test
-    void hazelcastConfigFileIsCustomizedForSyn(@TempDir Path dir) throws IOException {
+    void hazelcastConfigFileIsCustomizedForSyn(@TempDir Path dir, CapturedOutput output) throws IOException {
         int port = LoopbackPorts.free();
         Path file = hazelcastYaml(dir, port);
         runner.withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class))
@@ -229,6 +233,30 @@ class SynAutoConfigurationTests {
                     assertThat(syn.node().name()).isEqualTo("from-yaml");
                     assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getPort()).isEqualTo(port);
                 });
+        // no syn.cluster.* to override: the file is named, without a warning
+        assertThat(output).contains("Syn runs on the Hazelcast member configured by " + file)
+                .doesNotContain("which overrides");
+    }
+
+    @Test
+    void aHazelcastConfigFileOverridingSynClusterPropertiesIsNamedInOneWarning(@TempDir Path dir,
+            CapturedOutput output) throws IOException {
+        int port = LoopbackPorts.free();
+        Path file = hazelcastYaml(dir, port);
+        runner.withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class))
+                .withPropertyValues("spring.hazelcast.config=" + file.toUri(),
+                        "syn.cluster.port=" + LoopbackPorts.free(), "syn.cluster.members=127.0.0.1:5801,127.0.0.1:5802")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    // the file decides: its port, not syn.cluster.port
+                    assertThat(context.getBean(NodeRegistry.class).hazelcast().getCluster().getLocalMember()
+                            .getAddress().getPort()).isEqualTo(port);
+                });
+        String warning = "Syn runs on the Hazelcast member configured by " + file
+                + ", which overrides [syn.cluster.members, syn.cluster.port]";
+        assertThat(output.getOut()).containsOnlyOnce(warning);
+        assertThat(output.getOut().lines().filter(line -> line.contains(warning)))
+                .allMatch(line -> line.contains("WARN"));
     }
 
     /** A loopback member configuration file of a cluster of its own, listening on {@code port}. */
