@@ -38,7 +38,8 @@ import org.springframework.core.env.Environment;
  * built from a {@link Config} bean (prepared by a post-processor), or a user bean prepared with
  * {@link NodeRegistry#configure}. Otherwise it starts an embedded member from {@code syn.cluster.*}; with
  * no configuration at all, one standalone node on loopback that contacts no one (no multicast, no
- * auto-detection, an empty TCP/IP member list), so it joins nothing.
+ * auto-detection, an empty TCP/IP member list) and has a cluster name of its own: it joins nothing, and
+ * nothing joins it.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
         beforeName = "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration")

@@ -50,7 +50,9 @@ class SynAutoConfigurationTests {
             assertThat(syn.hazelcast().getCluster().getMembers()).hasSize(1);
             assertThat(syn.scopes()).containsExactly("default");
             Config config = syn.hazelcast().getConfig();
-            // it contacts no one: no multicast, no auto-detection, no discovery, no TCP/IP member to probe
+            // a cluster of its own, and it contacts no one: no multicast, no auto-detection, no discovery, no
+            // TCP/IP member to probe
+            assertThat(config.getClusterName()).startsWith("syn-standalone-");
             JoinConfig join = config.getNetworkConfig().getJoin();
             assertThat(join.getMulticastConfig().isEnabled()).isFalse();
             assertThat(join.getTcpIpConfig().getMembers()).isEmpty();
@@ -115,14 +117,25 @@ class SynAutoConfigurationTests {
     }
 
     @Test
-    void twoUnconfiguredNodesOnOneMachineStayApart() {
-        // the defaults, but for a cluster name no other test uses: the first free ports from 5701, no members
+    void twoApplicationsWithoutSettingsOnOneMachineStayApart() {
+        runner.run(first -> runner.run(second -> {
+            HazelcastInstance a = first.getBean(HazelcastInstance.class);
+            HazelcastInstance b = second.getBean(HazelcastInstance.class);
+            // the join is over when the member has started: each formed a cluster of its own
+            assertThat(a.getCluster().getMembers()).hasSize(1);
+            assertThat(b.getCluster().getMembers()).hasSize(1);
+            assertThat(a.getConfig().getClusterName()).isNotEqualTo(b.getConfig().getClusterName());
+        }));
+    }
+
+    @Test
+    void standaloneNodesOfOneClusterNameContactNoOne() {
+        // the defaults but a cluster name: both listen on the first free ports from 5701, and neither probes them
         String cluster = TestClusters.uniqueName();
         runner.withPropertyValues("syn.cluster.name=" + cluster).run(first -> {
             runner.withPropertyValues("syn.cluster.name=" + cluster).run(second -> {
                 NodeRegistry a = first.getBean(NodeRegistry.class);
                 NodeRegistry b = second.getBean(NodeRegistry.class);
-                // the join is over when the member has started: each formed a cluster of its own
                 assertThat(a.hazelcast().getCluster().getMembers()).hasSize(1);
                 assertThat(b.hazelcast().getCluster().getMembers()).hasSize(1);
                 assertThat(a.nodes()).containsExactly(a.node());
@@ -132,12 +145,20 @@ class SynAutoConfigurationTests {
     }
 
     @Test
-    void aNodeThatListsAnUnconfiguredNodeJoinsIt() {
+    void aNodeListingAStandaloneNodeJoinsItOnlyWithItsClusterName() {
+        runner.run(unnamed -> {
+            int port = unnamed.getBean(HazelcastInstance.class).getCluster().getLocalMember().getAddress().getPort();
+            runner.withPropertyValues("syn.cluster.port=" + LoopbackPorts.free(), "syn.cluster.members=127.0.0.1:" + port)
+                    .run(listing -> {
+                        assertThat(listing).hasNotFailed();
+                        assertThat(listing.getBean(HazelcastInstance.class).getCluster().getMembers()).hasSize(1);
+                    });
+        });
         String cluster = TestClusters.uniqueName();
-        runner.withPropertyValues("syn.cluster.name=" + cluster).run(standalone -> {
-            NodeRegistry a = standalone.getBean(NodeRegistry.class);
-            int portA = a.hazelcast().getCluster().getLocalMember().getAddress().getPort();
-            runner.withPropertyValues(TestClusters.node("b", cluster, LoopbackPorts.free(), portA)).run(listing -> {
+        runner.withPropertyValues("syn.cluster.name=" + cluster).run(named -> {
+            NodeRegistry a = named.getBean(NodeRegistry.class);
+            int port = a.hazelcast().getCluster().getLocalMember().getAddress().getPort();
+            runner.withPropertyValues(TestClusters.node("b", cluster, LoopbackPorts.free(), port)).run(listing -> {
                 assertThat(listing).hasNotFailed();
                 NodeRegistry b = listing.getBean(NodeRegistry.class);
                 assertThat(b.hazelcast().getCluster().getMembers()).hasSize(2);
