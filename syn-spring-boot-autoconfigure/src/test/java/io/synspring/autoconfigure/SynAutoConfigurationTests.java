@@ -146,14 +146,16 @@ class SynAutoConfigurationTests {
 
     @Test
     void aNodeListingAStandaloneNodeJoinsItOnlyWithItsClusterName() {
+        // a standalone node without a cluster name has one of its own: a node listing it forms its own cluster
         runner.run(unnamed -> {
             int port = unnamed.getBean(HazelcastInstance.class).getCluster().getLocalMember().getAddress().getPort();
-            runner.withPropertyValues("syn.cluster.port=" + LoopbackPorts.free(), "syn.cluster.members=127.0.0.1:" + port)
-                    .run(listing -> {
+            runner.withPropertyValues("syn.cluster.port=" + LoopbackPorts.free(),
+                    "syn.cluster.members=127.0.0.1:" + port).run(listing -> {
                         assertThat(listing).hasNotFailed();
                         assertThat(listing.getBean(HazelcastInstance.class).getCluster().getMembers()).hasSize(1);
                     });
         });
+        // with the cluster name of the node it lists, it joins it
         String cluster = TestClusters.uniqueName();
         runner.withPropertyValues("syn.cluster.name=" + cluster).run(named -> {
             NodeRegistry a = named.getBean(NodeRegistry.class);
