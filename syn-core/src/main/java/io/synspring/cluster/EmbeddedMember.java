@@ -9,13 +9,15 @@ import java.util.Objects;
 
 /**
  * A Hazelcast member configuration suited to a registry: TCP/IP join with an explicit member list (never
- * multicast), bound to one interface, and failure detection and split-brain merging in seconds rather
- * than Hazelcast's defaults of a minute and more.
+ * multicast, no auto-detection), bound to one interface, and failure detection and split-brain merging in
+ * seconds rather than Hazelcast's defaults of a minute and more. Without members it contacts no one and forms
+ * a cluster of its own.
  *
  * @param clusterName the Hazelcast cluster name; only members with the same name join
  * @param bindInterface the address to bind and publish, e.g. {@code 127.0.0.1}
  * @param port the port to listen on ({@code 0}: the first free port from 5701)
- * @param members the members to contact, {@code host:port} each; empty for a standalone node
+ * @param members the members to contact, {@code host:port} each; empty for a standalone node (which members
+ *        listing it can still join)
  * @param heartbeatInterval how often members send heartbeats
  * @param failureTimeout how long a silent member stays in the cluster
  * @param mergeInterval how often a member looks for a split cluster to merge with
@@ -54,7 +56,9 @@ public record EmbeddedMember(String clusterName, String bindInterface, int port,
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bindInterface) : members);
+        // no members: an empty list, so no address is probed (an address without a port means ports 5701-5703).
+        // TCP/IP join stays on: with no join method, Hazelcast stops members that list this one at their start.
+        join.getTcpIpConfig().setEnabled(true).setMembers(members);
         return config;
     }
 

@@ -6,9 +6,12 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
+import io.synspring.autoconfigure.events.SynApplicationEventPublisher;
 import io.synspring.cluster.EmbeddedMember;
 import io.synspring.cluster.HazelcastCluster;
 import io.synspring.registry.ConflictResolver;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,10 +20,15 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The Syn node: a {@link NodeRegistry} bean, started with the context and closed with it (a graceful leave:
@@ -30,7 +38,9 @@ import org.springframework.context.annotation.Configuration;
  * auto-configuration (Syn prepares the configuration through a {@link HazelcastConfigCustomizer}), an instance
  * built from a {@link Config} bean (prepared by a post-processor), or a user bean prepared with
  * {@link NodeRegistry#configure}. Otherwise it starts an embedded member from {@code syn.cluster.*}; with
- * no configuration at all, one standalone node on loopback that joins nothing (never multicast).
+ * no configuration at all, one standalone node on loopback that contacts no one (no multicast, no
+ * auto-detection, an empty TCP/IP member list) and has a cluster name of its own: it joins nothing, and
+ * nothing joins it.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
         "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" },
@@ -54,7 +64,8 @@ public final class SynAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    NodeRegistry nodeRegistry(HazelcastInstance hazelcast, SynSettings settings) {
+    NodeRegistry nodeRegistry(HazelcastInstance hazelcast, SynSettings settings,
+            ObjectProvider<SynApplicationEventPublisher> events) {
         String node;
         try {
             node = hazelcast.getCluster().getLocalMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
@@ -70,7 +81,11 @@ public final class SynAutoConfiguration {
                     + "or call NodeRegistry.configure(config, synSettings) with the SynSettings bean before creating "
                     + "the instance.");
         }
-        return NodeRegistry.start(hazelcast, settings);
+        // the Spring events publisher listens from the node's start: the entries of the nodes already running
+        // arrive while the context is still starting, and their events are held for the listener beans
+        SynApplicationEventPublisher publisher = events.getIfUnique();
+        return publisher == null ? NodeRegistry.start(hazelcast, settings)
+                : NodeRegistry.start(hazelcast, settings, publisher.listenFromNodeStart());
     }
 
     /** Prepares any Hazelcast {@link Config} bean for Syn before an instance is created from it. */
@@ -87,14 +102,44 @@ public final class SynAutoConfiguration {
         };
     }
 
-    /** Syn on the member created by Boot's Hazelcast auto-configuration (from hazelcast.yaml, ...). */
+    /**
+     * Syn on the member created by Boot's Hazelcast auto-configuration from a configuration file
+     * ({@code spring.hazelcast.config}, the {@code hazelcast.config} system property, or {@code hazelcast.xml},
+     * {@code .yaml}, {@code .yml} in the working directory or on the classpath). Boot customizes only a
+     * configuration it loaded from a file. The file then decides the network: Syn logs which file it is, and
+     * warns when {@code syn.cluster.*} properties are set, as they are ignored.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer")
     static class BootHazelcastConfiguration {
 
         @Bean
-        HazelcastConfigCustomizer synHazelcastConfigCustomizer(SynSettings settings) {
-            return config -> NodeRegistry.configure(config, settings);
+        HazelcastConfigCustomizer synHazelcastConfigCustomizer(SynSettings settings, Environment environment) {
+            return config -> {
+                NodeRegistry.configure(config, settings);
+                reportConfigurationFile(config, environment);
+            };
+        }
+
+        private static void reportConfigurationFile(Config config, Environment environment) {
+            String file = config.getConfigurationFile() != null ? config.getConfigurationFile().getAbsolutePath()
+                    : config.getConfigurationUrl() != null ? config.getConfigurationUrl().toString()
+                    : "a Hazelcast configuration file";
+            ConfigurationPropertyName prefix = ConfigurationPropertyName.of("syn.cluster");
+            Set<String> ignored = new TreeSet<>();
+            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+                if (source instanceof IterableConfigurationPropertySource properties) {
+                    properties.stream().filter(prefix::isAncestorOf).forEach(name -> ignored.add("syn.cluster."
+                            + name.getElement(prefix.getNumberOfElements(), ConfigurationPropertyName.Form.DASHED)));
+                }
+            }
+            if (ignored.isEmpty()) {
+                log.info("Syn runs on the Hazelcast member configured by {}: that file decides the network", file);
+            } else {
+                log.warn("Syn runs on the Hazelcast member configured by {}, which overrides {}: these properties "
+                        + "are ignored. Configure the network in that file, or remove it (and spring.hazelcast.config) "
+                        + "to let Syn start its embedded member from syn.cluster.*", file, ignored);
+            }
         }
     }
 
@@ -117,8 +162,6 @@ public final class SynAutoConfiguration {
             if (discovery) {
                 join.getTcpIpConfig().setEnabled(false);
             }
-            // without syn.cluster.members, TCP/IP join stays on with only this member's own address: it joins
-            // nothing, yet other nodes that list it can join it (a disabled joiner would refuse them)
             customizers.orderedStream().forEach(customizer -> customizer.customize(config));
             if (discovery && join.getDiscoveryConfig().getDiscoveryStrategyConfigs().isEmpty()) {
                 throw new InvalidSynPropertyException("syn.cluster.discovery", "spring-cloud",

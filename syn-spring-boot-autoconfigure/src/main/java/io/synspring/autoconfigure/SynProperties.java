@@ -210,8 +210,11 @@ public class SynProperties {
      */
     public static class Cluster {
 
-        /** Hazelcast cluster name: only members with the same name form a cluster. */
-        private String name = "syn";
+        /**
+         * Hazelcast cluster name: only members with the same name form a cluster. Default: "syn"; a
+         * standalone node (no members, static discovery) gets a name of its own, so no other member joins it.
+         */
+        private @Nullable String name;
 
         /** Port the member listens on; 0 means the first free port from 5701. */
         private int port;
@@ -249,11 +252,11 @@ public class SynProperties {
          */
         private Duration mergeInterval = Duration.ofSeconds(10);
 
-        public String getName() {
+        public @Nullable String getName() {
             return name;
         }
 
-        public void setName(String name) {
+        public void setName(@Nullable String name) {
             this.name = name;
         }
 

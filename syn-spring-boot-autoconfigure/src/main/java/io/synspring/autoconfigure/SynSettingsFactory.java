@@ -5,6 +5,7 @@ import io.synspring.cluster.EmbeddedMember;
 import io.synspring.registry.ConflictResolver;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
@@ -119,10 +120,18 @@ public final class SynSettingsFactory {
         }
     }
 
-    /** The embedded member from {@code syn.cluster.*}; {@code members} are the peers to contact. */
+    /**
+     * The embedded member from {@code syn.cluster.*}; {@code members} are the peers to contact. Without
+     * {@code syn.cluster.name}, the cluster is {@code syn}, or one of its own for a standalone node (no members,
+     * static discovery): then no other member, even one listing its address, can join it.
+     */
     public static EmbeddedMember embeddedMember(SynProperties.Cluster cluster, List<String> members) {
-        if (cluster.getName() == null || cluster.getName().isBlank()) {
-            throw new InvalidSynPropertyException("syn.cluster.name", cluster.getName(),
+        String name = cluster.getName();
+        if (name == null) {
+            boolean standalone = members.isEmpty() && cluster.getDiscovery() == SynProperties.Discovery.STATIC;
+            name = standalone ? "syn-standalone-" + UUID.randomUUID() : "syn";
+        } else if (name.isBlank()) {
+            throw new InvalidSynPropertyException("syn.cluster.name", name,
                     "the cluster name must not be blank", "Set syn.cluster.name to the name all nodes share.");
         }
         if (cluster.getPort() < 0 || cluster.getPort() > 65535) {
@@ -145,7 +154,7 @@ public final class SynSettingsFactory {
                     "the failure timeout must be longer than the heartbeat interval (" + heartbeat + ")",
                     "Set syn.cluster.failure-timeout to several heartbeat intervals, e.g. 10s.");
         }
-        return new EmbeddedMember(cluster.getName().trim(), cluster.getInterface().trim(), cluster.getPort(),
+        return new EmbeddedMember(name.trim(), cluster.getInterface().trim(), cluster.getPort(),
                 members, heartbeat, failure, merge);
     }
 

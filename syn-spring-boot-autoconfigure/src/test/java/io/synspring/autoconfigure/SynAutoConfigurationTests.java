@@ -1,8 +1,10 @@
 package io.synspring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.synspring.NodeRegistry;
@@ -21,15 +23,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The core auto-configuration: which Hazelcast member the node runs on, properties, user beans. */
+@ExtendWith(OutputCaptureExtension.class)
 class SynAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -41,12 +47,18 @@ class SynAutoConfigurationTests {
             assertThat(context).hasNotFailed().hasSingleBean(NodeRegistry.class).hasBean("synHazelcastInstance");
             NodeRegistry syn = context.getBean(NodeRegistry.class);
             assertThat(syn.nodes()).containsExactly(syn.node());
+            assertThat(syn.hazelcast().getCluster().getMembers()).hasSize(1);
             assertThat(syn.scopes()).containsExactly("default");
             Config config = syn.hazelcast().getConfig();
-            assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
-            // TCP/IP join lists only this member itself: it joins nothing, but nodes listing it can join it
-            assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1");
-            assertThat(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled()).isFalse();
+            // a cluster of its own, and it contacts no one: no multicast, no auto-detection, no discovery, no
+            // TCP/IP member to probe
+            assertThat(config.getClusterName()).startsWith("syn-standalone-");
+            JoinConfig join = config.getNetworkConfig().getJoin();
+            assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+            assertThat(join.getTcpIpConfig().getMembers()).isEmpty();
+            assertThat(join.getTcpIpConfig().getRequiredMember()).isNull();
+            assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+            assertThat(join.getDiscoveryConfig().getDiscoveryStrategyConfigs()).isEmpty();
             assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getHost()).isEqualTo("127.0.0.1");
             assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
 
@@ -102,6 +114,59 @@ class SynAutoConfigurationTests {
                             .isInstanceOf(IllegalArgumentException.class)
                             .hasMessageContaining("syn.limits.max-name-length");
                 });
+    }
+
+    @Test
+    void twoApplicationsWithoutSettingsOnOneMachineStayApart() {
+        runner.run(first -> runner.run(second -> {
+            HazelcastInstance a = first.getBean(HazelcastInstance.class);
+            HazelcastInstance b = second.getBean(HazelcastInstance.class);
+            // the join is over when the member has started: each formed a cluster of its own
+            assertThat(a.getCluster().getMembers()).hasSize(1);
+            assertThat(b.getCluster().getMembers()).hasSize(1);
+            assertThat(a.getConfig().getClusterName()).isNotEqualTo(b.getConfig().getClusterName());
+        }));
+    }
+
+    @Test
+    void standaloneNodesOfOneClusterNameContactNoOne() {
+        // the defaults but a cluster name: both listen on the first free ports from 5701, and neither probes them
+        String cluster = TestClusters.uniqueName();
+        runner.withPropertyValues("syn.cluster.name=" + cluster).run(first -> {
+            runner.withPropertyValues("syn.cluster.name=" + cluster).run(second -> {
+                NodeRegistry a = first.getBean(NodeRegistry.class);
+                NodeRegistry b = second.getBean(NodeRegistry.class);
+                assertThat(a.hazelcast().getCluster().getMembers()).hasSize(1);
+                assertThat(b.hazelcast().getCluster().getMembers()).hasSize(1);
+                assertThat(a.nodes()).containsExactly(a.node());
+                assertThat(b.nodes()).containsExactly(b.node());
+            });
+        });
+    }
+
+    @Test
+    void aNodeListingAStandaloneNodeJoinsItOnlyWithItsClusterName() {
+        // a standalone node without a cluster name has one of its own: a node listing it forms its own cluster
+        runner.run(unnamed -> {
+            int port = unnamed.getBean(HazelcastInstance.class).getCluster().getLocalMember().getAddress().getPort();
+            runner.withPropertyValues("syn.cluster.port=" + LoopbackPorts.free(),
+                    "syn.cluster.members=127.0.0.1:" + port).run(listing -> {
+                        assertThat(listing).hasNotFailed();
+                        assertThat(listing.getBean(HazelcastInstance.class).getCluster().getMembers()).hasSize(1);
+                    });
+        });
+        // with the cluster name of the node it lists, it joins it
+        String cluster = TestClusters.uniqueName();
+        runner.withPropertyValues("syn.cluster.name=" + cluster).run(named -> {
+            NodeRegistry a = named.getBean(NodeRegistry.class);
+            int port = a.hazelcast().getCluster().getLocalMember().getAddress().getPort();
+            runner.withPropertyValues(TestClusters.node("b", cluster, LoopbackPorts.free(), port)).run(listing -> {
+                assertThat(listing).hasNotFailed();
+                NodeRegistry b = listing.getBean(NodeRegistry.class);
+                assertThat(b.hazelcast().getCluster().getMembers()).hasSize(2);
+                await().untilAsserted(() -> assertThat(a.nodes()).containsExactlyInAnyOrder(a.node(), b.node()));
+            });
+        });
     }
 
     @Test
@@ -179,13 +244,9 @@ class SynAutoConfigurationTests {
     }
 
     @Test
-    void hazelcastConfigFileIsCustomizedForSyn(@TempDir Path dir) throws IOException {
+    void hazelcastConfigFileIsCustomizedForSyn(@TempDir Path dir, CapturedOutput output) throws IOException {
         int port = LoopbackPorts.free();
-        Path file = dir.resolve("hazelcast.yaml");
-        Files.writeString(file, String.join("\n", "hazelcast:", "  cluster-name: " + TestClusters.uniqueName(),
-                "  network:", "    port:", "      port: " + port, "      auto-increment: false", "    interfaces:",
-                "      enabled: true", "      interfaces:", "        - 127.0.0.1", "    join:", "      multicast:",
-                "        enabled: false", "      auto-detection:", "        enabled: false", ""));
+        Path file = hazelcastYaml(dir, port);
         runner.withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class))
                 .withPropertyValues("spring.hazelcast.config=" + file.toUri(), "syn.node-name=from-yaml")
                 .run(context -> {
@@ -195,6 +256,40 @@ class SynAutoConfigurationTests {
                     assertThat(syn.node().name()).isEqualTo("from-yaml");
                     assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getPort()).isEqualTo(port);
                 });
+        // no syn.cluster.* to override: the file is named, without a warning
+        assertThat(output).contains("Syn runs on the Hazelcast member configured by " + file)
+                .doesNotContain("which overrides");
+    }
+
+    @Test
+    void aHazelcastConfigFileOverridingSynClusterPropertiesIsNamedInOneWarning(@TempDir Path dir,
+            CapturedOutput output) throws IOException {
+        int port = LoopbackPorts.free();
+        Path file = hazelcastYaml(dir, port);
+        runner.withConfiguration(AutoConfigurations.of(HazelcastAutoConfiguration.class))
+                .withPropertyValues("spring.hazelcast.config=" + file.toUri(),
+                        "syn.cluster.port=" + LoopbackPorts.free(), "syn.cluster.members=127.0.0.1:5801,127.0.0.1:5802")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    // the file decides: its port, not syn.cluster.port
+                    assertThat(context.getBean(NodeRegistry.class).hazelcast().getCluster().getLocalMember()
+                            .getAddress().getPort()).isEqualTo(port);
+                });
+        String warning = "Syn runs on the Hazelcast member configured by " + file
+                + ", which overrides [syn.cluster.members, syn.cluster.port]";
+        assertThat(output.getOut()).containsOnlyOnce(warning);
+        assertThat(output.getOut().lines().filter(line -> line.contains(warning)))
+                .allMatch(line -> line.contains("WARN"));
+    }
+
+    /** A loopback member configuration file of a cluster of its own, listening on {@code port}. */
+    private static Path hazelcastYaml(Path dir, int port) throws IOException {
+        Path file = dir.resolve("hazelcast.yaml");
+        Files.writeString(file, String.join("\n", "hazelcast:", "  cluster-name: " + TestClusters.uniqueName(),
+                "  network:", "    port:", "      port: " + port, "      auto-increment: false", "    interfaces:",
+                "      enabled: true", "      interfaces:", "        - 127.0.0.1", "    join:", "      multicast:",
+                "        enabled: false", "      auto-detection:", "        enabled: false", ""));
+        return file;
     }
 
     @Test
