@@ -18,11 +18,13 @@ import io.synspring.internal.transport.TransportCounts;
 import io.synspring.internal.transport.TransportSettings;
 import io.synspring.events.SynEventListener;
 import io.synspring.groups.Groups;
+import io.synspring.process.CallRefusedException;
 import io.synspring.process.DeliveryResult;
 import io.synspring.process.Envelope;
 import io.synspring.process.ExitReason;
 import io.synspring.process.MessageHandler;
 import io.synspring.process.Messenger;
+import io.synspring.process.ProcessExitedException;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.ProcessTable;
 import io.synspring.process.ReplyTo;
@@ -361,7 +363,7 @@ public final class NodeRegistry implements AutoCloseable {
      * they are introduced together, one snapshot for all (waiting for the events of those Hazelcast lists
      * already), unless some take longer than {@link #TOGETHER}.
      */
-    private void introduceWhenReachable() {
+    private void introduceMetWhileMerging() {
         if (!introducing.compareAndSet(false, true)) {
             return;
         }
@@ -375,10 +377,8 @@ public final class NodeRegistry implements AutoCloseable {
                     waitedLongest = Math.max(waitedLongest, now - pending.getValue().met());
                     ready.put(pending.getKey(), pending.getValue().scopes());
                 }
-                boolean waitForAll = false;
-                if (waitedLongest < TOGETHER.toNanos() && cluster.hasNodesNotMetYet()) {
-                    waitForAll = true; // the others of that side are listed already: one snapshot for them all
-                }
+                // the others of that side are listed already: wait for them, one snapshot for them all
+                boolean waitForAll = waitedLongest < TOGETHER.toNanos() && cluster.hasNodesNotMetYet();
                 if (!waitForAll) {
                     introducedWhileMerging.addAll(ready.keySet());
                     ready.keySet().removeIf(node -> !cluster.peers().containsKey(node)); // gone meanwhile
@@ -386,7 +386,7 @@ public final class NodeRegistry implements AutoCloseable {
                     toIntroduce.keySet().removeAll(introducedWhileMerging);
                 }
                 if (!toIntroduce.isEmpty()) {
-                    introduceWhenReachable();
+                    introduceMetWhileMerging();
                 }
             }, 1, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -480,7 +480,7 @@ public final class NodeRegistry implements AutoCloseable {
             forSharedScopes(scopes, engine -> engine.nodeUp(node));
             if (cluster.isMerging()) {
                 toIntroduce.put(node, new Introduction(scopes, System.nanoTime()));
-                introduceWhenReachable();
+                introduceMetWhileMerging();
             }
         }
 
@@ -559,7 +559,7 @@ public final class NodeRegistry implements AutoCloseable {
                 sent = outcome == Transport.Outcome.SENT ? SendResult.SENT : SendResult.BACKPRESSURE;
             }
             if (sent != SendResult.SENT) {
-                call.future.completeExceptionally(new io.synspring.process.CallRefusedException(sent,
+                call.future.completeExceptionally(new CallRefusedException(sent,
                         "the call to " + process + " was not delivered: " + sent));
             }
             return call.future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -622,7 +622,7 @@ public final class NodeRegistry implements AutoCloseable {
         @Override
         public void processExited(ProcessRef exited, @Nullable ExitReason reason) {
             if (process.equals(exited)) {
-                future.completeExceptionally(new io.synspring.process.ProcessExitedException(process, reason));
+                future.completeExceptionally(new ProcessExitedException(process, reason));
             }
         }
 

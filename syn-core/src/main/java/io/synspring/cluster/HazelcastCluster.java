@@ -11,6 +11,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Arrays;
@@ -115,8 +117,8 @@ public final class HazelcastCluster {
         int port;
         try {
             port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         config.getMemberAttributeConfig().setAttribute(TRANSPORT_ATTRIBUTE, (host == null ? "" : host) + ":" + port);
         JavaSerializationFilterConfig existing = config.getSerializationConfig().getJavaSerializationFilterConfig();

@@ -30,12 +30,15 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -94,7 +97,7 @@ public final class Transport implements AutoCloseable {
     private final Set<NodeId> blocked = ConcurrentHashMap.newKeySet();
     private final Set<NodeId> unreachable = ConcurrentHashMap.newKeySet();
     private final Stats stats = new Stats();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Starts the transport on {@code bound}, a listening socket bound by {@link #bind}: the address the other
@@ -141,7 +144,7 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    private static SslContext tls(javax.net.ssl.SSLContext context, boolean client) {
+    private static SslContext tls(SSLContext context, boolean client) {
         return new JdkSslContext(context, client, null, IdentityCipherSuiteFilter.INSTANCE,
                 ApplicationProtocolConfig.DISABLED, ClientAuth.REQUIRE, null, false);
     }
@@ -188,7 +191,7 @@ public final class Transport implements AutoCloseable {
         }
         InboundSession session = inbound.remove(peer);
         if (session != null) {
-            session.close();
+            session.dropConnection();
         }
         unreachable.remove(peer);
     }
@@ -294,7 +297,7 @@ public final class Transport implements AutoCloseable {
         }
         links.values().forEach(Link::close);
         links.clear();
-        inbound.values().forEach(InboundSession::close);
+        inbound.values().forEach(InboundSession::dropConnection);
         inbound.clear();
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -324,10 +327,6 @@ public final class Transport implements AutoCloseable {
             if (channel != null) {
                 channel.close();
             }
-        }
-
-        void close() {
-            dropConnection();
         }
     }
 
@@ -489,7 +488,7 @@ public final class Transport implements AutoCloseable {
         }
 
         TransportCounts snapshot() {
-            Map<DropReason, Long> drops = new java.util.EnumMap<>(DropReason.class);
+            Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
             for (DropReason reason : DropReason.values()) {
                 LongAdder count = dropped.get(reason);
                 drops.put(reason, count == null ? 0 : count.sum());
