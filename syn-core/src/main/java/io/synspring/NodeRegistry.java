@@ -31,6 +31,7 @@ import io.synspring.process.ReplyTo;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,8 @@ public final class NodeRegistry implements AutoCloseable {
     private final Map<NodeId, Introduction> toIntroduce = new ConcurrentHashMap<>();
     private final Set<NodeId> introducedWhileMerging = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean introducing = new AtomicBoolean();
+    /** With secure links: members listed at the start, introduced once their links prove who they are. */
+    private final Map<NodeId, Set<String>> awaitingProof = new ConcurrentHashMap<>();
 
     private NodeRegistry(HazelcastInstance hazelcast, boolean ownsHazelcast, SynSettings settings) {
         this.settings = settings;
@@ -98,7 +101,8 @@ public final class NodeRegistry implements AutoCloseable {
         this.cluster = new HazelcastCluster(hazelcast, new TransportSettings(settings.maxBufferedBytes(),
                 settings.backpressureWait(), settings.unreachableAfter(),
                 (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(16L << 20, 2L * settings.maxMessageBytes() + (1 << 20))),
-                settings.transportSsl()), new ClusterListener());
+                settings.transportSsl(), settings.nodeNameInCertificate(), settings.clusterSecret()),
+                new ClusterListener());
         this.self = cluster.self();
         this.codec = new WireCodec(hazelcast);
         this.guard = new Guard(codec, settings);
@@ -178,8 +182,21 @@ public final class NodeRegistry implements AutoCloseable {
                 others.put(NodeId.parse(id), HazelcastCluster.scopesOf(member));
             }
         }
+        if (settings.isSecure()) {
+            // a member is a Syn node once its link proved who it is: those that have not yet are introduced then
+            node.awaitingProof.putAll(others);
+            others.keySet().retainAll(node.cluster.peers().keySet());
+            node.awaitingProof.keySet().removeAll(others.keySet());
+        }
         node.introduceTo(others);
-        log.info("Syn node {} started in scopes {}", node.self, settings.scopes());
+        InetSocketAddress links = node.cluster.transport().localAddress();
+        if (!settings.isSecure() && !links.getAddress().isLoopbackAddress()) {
+            log.warn("Syn node {} listens for links on {} without authentication: any process that reaches it and "
+                    + "Hazelcast's port can join as a node, read the registry and send to processes. Set a cluster "
+                    + "secret (syn.cluster.secret) or mutual TLS (syn.transport.ssl.bundle)", node.self, links);
+        }
+        log.info("Syn node {} started in scopes {}{}", node.self, settings.scopes(),
+                settings.isSecure() ? ", links authenticated" : "");
         return node;
     }
 
@@ -478,6 +495,9 @@ public final class NodeRegistry implements AutoCloseable {
         @Override
         public void nodeUp(NodeId node, Set<String> scopes) {
             forSharedScopes(scopes, engine -> engine.nodeUp(node));
+            if (awaitingProof.remove(node) != null) {
+                introduceTo(Map.of(node, scopes));
+            }
             if (cluster.isMerging()) {
                 toIntroduce.put(node, new Introduction(scopes, System.nanoTime()));
                 introduceMetWhileMerging();

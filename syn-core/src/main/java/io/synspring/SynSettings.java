@@ -1,6 +1,7 @@
 package io.synspring;
 
 import io.synspring.registry.ConflictResolver;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,12 +38,17 @@ import org.jspecify.annotations.Nullable;
  *     unreachable (and the connection is opened anew)
  * @param transportSsl mutual TLS for the links between nodes (every node needs a certificate the others
  *     trust), or {@code null} for plain TCP
+ * @param nodeNameInCertificate with TLS, whether a node's certificate must name it (its common name or a DNS
+ *     subject alternative name is the node name), so no node can speak for another
+ * @param clusterSecret a secret shared by every node (at least 16 characters): a node's links must prove it
+ *     holds it, or {@code null}. With TLS or a secret a node is a Syn node only once its link proved who it is
  */
 public record SynSettings(String nodeName, Set<String> scopes, boolean strictMode, int maxNameLength,
         int maxMetadataBytes, int maxMessageBytes, int maxMailboxSize, Duration requestTimeout,
         Duration multiCallTimeout, Duration syncRetry, int workerThreads, ConflictResolver conflictResolver,
         List<String> allowedClassPrefixes, int transportPort, long maxBufferedBytes, Duration backpressureWait,
-        Duration unreachableAfter, @Nullable SSLContext transportSsl) {
+        Duration unreachableAfter, @Nullable SSLContext transportSsl, boolean nodeNameInCertificate,
+        @Nullable String clusterSecret) {
 
     /** The scope every node is in. */
     public static final String DEFAULT_SCOPE = "default";
@@ -81,6 +87,23 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
             throw new IllegalArgumentException("backpressureWait must be zero or positive, was " + backpressureWait);
         }
         positive("unreachableAfter", unreachableAfter);
+        if (clusterSecret != null && clusterSecret.getBytes(StandardCharsets.UTF_8).length < 16) {
+            throw new IllegalArgumentException("clusterSecret is too short: use at least 16 random characters, the "
+                    + "same on every node");
+        }
+    }
+
+    /**
+     * Whether this node's links must prove who is at either end (mutual TLS, a cluster secret or both): then a
+     * member is a Syn node only once its link did.
+     */
+    public boolean isSecure() {
+        return transportSsl != null || clusterSecret != null;
+    }
+
+    @Override
+    public String toString() {
+        return "SynSettings[nodeName=" + nodeName + ", scopes=" + scopes + ", secure=" + isSecure() + "]";
     }
 
     public static Builder builder() {
@@ -95,7 +118,8 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
                 .workerThreads(workerThreads).conflictResolver(conflictResolver)
                 .allowedClassPrefixes(allowedClassPrefixes).transportPort(transportPort)
                 .maxBufferedBytes(maxBufferedBytes).backpressureWait(backpressureWait)
-                .unreachableAfter(unreachableAfter).transportSsl(transportSsl);
+                .unreachableAfter(unreachableAfter).transportSsl(transportSsl)
+                .nodeNameInCertificate(nodeNameInCertificate).clusterSecret(clusterSecret);
     }
 
     private static void positive(String setting, long value) {
@@ -130,6 +154,8 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
         private Duration backpressureWait = Duration.ofSeconds(5);
         private Duration unreachableAfter = Duration.ofSeconds(3);
         private @Nullable SSLContext transportSsl;
+        private boolean nodeNameInCertificate = true;
+        private @Nullable String clusterSecret;
 
         private Builder() {}
 
@@ -236,11 +262,23 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
             return this;
         }
 
+        /** With TLS, whether a node's certificate must name it (common name or DNS subject alternative name). */
+        public Builder nodeNameInCertificate(boolean nodeNameInCertificate) {
+            this.nodeNameInCertificate = nodeNameInCertificate;
+            return this;
+        }
+
+        /** A secret every node shares and its links must prove (at least 16 characters); {@code null}: none. */
+        public Builder clusterSecret(@Nullable String clusterSecret) {
+            this.clusterSecret = clusterSecret;
+            return this;
+        }
+
         public SynSettings build() {
             return new SynSettings(nodeName, scopes, strictMode, maxNameLength, maxMetadataBytes, maxMessageBytes,
                     maxMailboxSize, requestTimeout, multiCallTimeout, syncRetry, workerThreads, conflictResolver,
                     allowedClassPrefixes, transportPort, maxBufferedBytes, backpressureWait, unreachableAfter,
-                    transportSsl);
+                    transportSsl, nodeNameInCertificate, clusterSecret);
         }
     }
 }

@@ -74,6 +74,12 @@ public final class HazelcastCluster {
     private final Listener listener;
     private final Transport transport;
     private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
+    /** Whether a member is a Syn node only once its link proved who it is (mutual TLS, a cluster secret). */
+    private final boolean secure;
+    /** With secure links: members Hazelcast reported whose links have not proved who they are yet. */
+    private final Map<NodeId, Member> unproven = new ConcurrentHashMap<>();
+    /** With secure links: members whose links proved who they are. */
+    private final Set<NodeId> proven = ConcurrentHashMap.newKeySet();
     private volatile boolean merging;
     private @Nullable UUID membershipRegistration;
     private @Nullable UUID lifecycleRegistration;
@@ -82,11 +88,12 @@ public final class HazelcastCluster {
         this.hazelcast = hazelcast;
         this.self = localNode(hazelcast);
         this.listener = listener;
+        this.secure = transportSettings.isSecure();
         this.transport = new Transport(self, listeningSocket(hazelcast), transportSettings, new Transport.Receiver() {
             @Override
             public boolean accepts(NodeId node) {
                 try {
-                    return isVisible(node);
+                    return member(node) != null;
                 } catch (RuntimeException hazelcastStopped) {
                     return false;
                 }
@@ -95,6 +102,11 @@ public final class HazelcastCluster {
             @Override
             public void received(NodeId from, byte[] payload) {
                 listener.received(payload);
+            }
+
+            @Override
+            public void authenticated(NodeId node) {
+                proven(node);
             }
         });
         hazelcast.getUserContext().put(TRANSPORT_CONTEXT_KEY, transport);
@@ -228,19 +240,22 @@ public final class HazelcastCluster {
     }
 
     /**
-     * Whether {@code node} is a member right now. Asks Hazelcast when the membership event has not reached
-     * us yet, so a message from a node that just joined is not mistaken for one from a departed node.
+     * Whether {@code node} is a Syn node of this cluster right now. Asks Hazelcast when the membership event has
+     * not reached us yet, so a message from a node that just joined is not mistaken for one from a departed
+     * node; with secure links, only a node whose link proved who it is.
      */
     public boolean isVisible(NodeId node) {
-        if (peers.containsKey(node)) {
-            return true;
-        }
+        return peers.containsKey(node) || !secure && member(node) != null;
+    }
+
+    /** The Hazelcast member carrying {@code node}, if Hazelcast lists it. */
+    private @Nullable Member member(NodeId node) {
         for (Member member : hazelcast.getCluster().getMembers()) {
             if (node.toString().equals(member.getAttribute(NODE_ATTRIBUTE))) {
-                return true;
+                return member;
             }
         }
-        return false;
+        return null;
     }
 
     /** Whether this member is merging into another cluster (between Hazelcast's MERGING and MERGED). */
@@ -286,13 +301,12 @@ public final class HazelcastCluster {
         if (transport.hasLink(node)) {
             return true;
         }
-        for (Member member : hazelcast.getCluster().getMembers()) {
-            if (node.toString().equals(member.getAttribute(NODE_ATTRIBUTE)) && !member.localMember()) {
-                transport.connect(node, transportAddress(member));
-                return true;
-            }
+        Member member = member(node);
+        if (member == null || member.localMember()) {
+            return false;
         }
-        return false;
+        transport.connect(node, transportAddress(member));
+        return true;
     }
 
     /** The nodes Hazelcast lists that this node's links cannot reach (a partial split, a frozen peer). */
@@ -313,18 +327,45 @@ public final class HazelcastCluster {
             return;
         }
         transport.connect(id, transportAddress(member));
+        if (secure && !proven.contains(id)) {
+            unproven.put(id, member); // a Syn node once its link proves who it is
+            return;
+        }
+        admit(id, member);
+    }
+
+    private synchronized void admit(NodeId id, Member member) {
         Peer previous = peers.put(id, new Peer(id, scopesOf(member), member.getUuid()));
         if (previous == null || !previous.memberUuid().equals(member.getUuid())) {
             listener.nodeUp(id, scopesOf(member));
         }
     }
 
-    private void memberDown(Member member) {
+    /** {@code node}'s link proved who it is: with secure links, it becomes a Syn node now. */
+    private void proven(NodeId node) {
+        if (!secure) {
+            return;
+        }
+        Member member = unproven.remove(node);
+        if (member == null) {
+            member = member(node); // its link came before Hazelcast's event
+        }
+        if (member != null) {
+            proven.add(node);
+            admit(node, member);
+        }
+    }
+
+    private synchronized void memberDown(Member member) {
         String node = member.getAttribute(NODE_ATTRIBUTE);
         if (node == null) {
             return;
         }
         NodeId id = NodeId.parse(node);
+        proven.remove(id);
+        if (unproven.remove(id, member)) {
+            transport.disconnect(id);
+        }
         Peer peer = peers.get(id);
         if (peer != null && peer.memberUuid().equals(member.getUuid()) && peers.remove(id, peer)) {
             transport.disconnect(id);
@@ -350,6 +391,8 @@ public final class HazelcastCluster {
         Set<Member> members = hazelcast.getCluster().getMembers();
         Set<String> present = members.stream().map(m -> m.getAttribute(NODE_ATTRIBUTE))
                 .filter(Objects::nonNull).collect(Collectors.toSet());
+        unproven.keySet().removeIf(node -> !present.contains(node.toString()));
+        proven.removeIf(node -> !present.contains(node.toString()));
         for (NodeId known : Set.copyOf(peers.keySet())) {
             if (!present.contains(known.toString()) && peers.remove(known) != null) {
                 transport.disconnect(known);

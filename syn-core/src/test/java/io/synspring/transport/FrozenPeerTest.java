@@ -92,7 +92,7 @@ class FrozenPeerTest {
                 Integer.toString(port), Integer.toString(senderPort)).redirectErrorStream(true).start();
     }
 
-    /** Reads the peer's output until it says it is ready; returns its node id. */
+    /** Echoes the peer's output, and returns its node id once it says it is ready. */
     private static String awaitReady(Process peer) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = new CompletableFuture<>();
@@ -100,6 +100,7 @@ class FrozenPeerTest {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    System.out.println("[peer] " + line);
                     if (line.startsWith("READY ")) {
                         ready.complete(line.substring("READY ".length()).trim());
                     }
@@ -111,7 +112,7 @@ class FrozenPeerTest {
         }, "peer-output");
         reader.setDaemon(true);
         reader.start();
-        return ready.get(60, TimeUnit.SECONDS);
+        return ready.get(2, TimeUnit.MINUTES);
     }
 
     private static void signal(Process peer, String signal) throws Exception {

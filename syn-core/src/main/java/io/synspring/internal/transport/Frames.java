@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * The link protocol. Every frame is a 4-byte length, a type byte and the type's fields:
  * <ul>
- * <li>{@code HELLO}: version, sender node id, receiver node id, link session; the first frame of a connection
+ * <li>{@code HELLO}: version, sender node id, receiver node id, link session and a random nonce; the first
+ * frame of a connection
+ * <li>{@code CHALLENGE}: with a shared secret, the receiver's nonce and its proof that it holds the secret
+ * <li>{@code PROOF}: with a shared secret, the sender's proof that it holds the secret
  * <li>{@code WELCOME}: the last data sequence number the receiver holds of that session (0: none)
  * <li>{@code REFUSE}: why the receiver will not talk to the sender; the connection is closed after it
  * <li>{@code DATA}: sequence number and payload, numbered from 1 in each session
@@ -24,6 +27,8 @@ final class Frames {
     static final byte REFUSE = 3;
     static final byte DATA = 4;
     static final byte ACK = 5;
+    static final byte CHALLENGE = 6;
+    static final byte PROOF = 7;
     /** Length prefix, type and sequence number of a data frame. */
     static final int DATA_HEADER_BYTES = 4 + 1 + 8;
     /** The largest frame read before the sender has said hello: a hello or a refusal. */
@@ -31,15 +36,34 @@ final class Frames {
 
     private Frames() {}
 
-    static ByteBuf hello(ByteBufAllocator alloc, String from, String to, long session) {
+    static ByteBuf hello(ByteBufAllocator alloc, String from, String to, long session, byte[] nonce) {
         byte[] fromBytes = from.getBytes(StandardCharsets.UTF_8);
         byte[] toBytes = to.getBytes(StandardCharsets.UTF_8);
-        ByteBuf buf = alloc.buffer(4 + 1 + 4 + 4 + fromBytes.length + 4 + toBytes.length + 8);
-        buf.writeInt(1 + 4 + 4 + fromBytes.length + 4 + toBytes.length + 8);
+        int length = 1 + 4 + 4 + fromBytes.length + 4 + toBytes.length + 8 + nonce.length;
+        ByteBuf buf = alloc.buffer(4 + length).writeInt(length);
         buf.writeByte(HELLO).writeInt(VERSION);
         buf.writeInt(fromBytes.length).writeBytes(fromBytes);
         buf.writeInt(toBytes.length).writeBytes(toBytes);
-        return buf.writeLong(session);
+        return buf.writeLong(session).writeBytes(nonce);
+    }
+
+    static ByteBuf challenge(ByteBufAllocator alloc, byte[] nonce, byte[] proof) {
+        return alloc.buffer(5 + nonce.length + proof.length).writeInt(1 + nonce.length + proof.length)
+                .writeByte(CHALLENGE).writeBytes(nonce).writeBytes(proof);
+    }
+
+    static ByteBuf proof(ByteBufAllocator alloc, byte[] proof) {
+        return alloc.buffer(5 + proof.length).writeInt(1 + proof.length).writeByte(PROOF).writeBytes(proof);
+    }
+
+    /** Reads exactly {@code length} bytes. */
+    static byte[] readBytes(ByteBuf frame, int length) {
+        if (frame.readableBytes() < length) {
+            throw new IllegalArgumentException("a frame shorter than expected");
+        }
+        byte[] bytes = new byte[length];
+        frame.readBytes(bytes);
+        return bytes;
     }
 
     static ByteBuf welcome(ByteBufAllocator alloc, long lastReceived) {

@@ -321,6 +321,9 @@ final class Link {
     /** The client side of one connection. */
     private final class Handler extends ChannelInboundHandlerAdapter {
         volatile @Nullable Channel channel;
+        private final byte[] nonce = LinkAuthentication.nonce();
+        /** Whether the peer proved it holds the shared secret. */
+        private boolean challenged;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -333,10 +336,13 @@ final class Link {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof SslHandshakeCompletionEvent handshake) {
-                if (handshake.isSuccess()) {
+                String mismatch = handshake.isSuccess()
+                        ? transport.authentication().certificateMismatch(ctx.channel(), peer.name())
+                        : "TLS handshake failed: " + handshake.cause().getMessage();
+                if (mismatch == null) {
                     hello(ctx);
                 } else {
-                    log.warn("link to {} at {}: TLS handshake failed: {}", peer, address, handshake.cause().toString());
+                    transport.refused(peer, mismatch);
                     ctx.close();
                 }
             }
@@ -344,7 +350,7 @@ final class Link {
         }
 
         private void hello(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(Frames.hello(ctx.alloc(), transport.self().toString(), peer.toString(), session));
+            ctx.writeAndFlush(Frames.hello(ctx.alloc(), transport.self().toString(), peer.toString(), session, nonce));
         }
 
         @Override
@@ -359,8 +365,17 @@ final class Link {
                             acknowledged(seq);
                         }
                     }
+                } else if (type == Frames.CHALLENGE) {
+                    challenge(ctx, Frames.readBytes(frame, LinkAuthentication.NONCE_BYTES),
+                            Frames.readBytes(frame, LinkAuthentication.PROOF_BYTES));
                 } else if (type == Frames.WELCOME) {
-                    connected(this, ctx.channel(), frame.readLong());
+                    if (transport.authentication().usesSecret() && !challenged) {
+                        transport.refused(peer, "it did not prove it holds the cluster secret");
+                        ctx.close();
+                    } else {
+                        transport.authenticated(peer);
+                        connected(this, ctx.channel(), frame.readLong());
+                    }
                 } else if (type == Frames.REFUSE) {
                     log.debug("link to {} at {} refused: {}", peer, address,
                             frame.readCharSequence(frame.readableBytes(), StandardCharsets.UTF_8));
@@ -371,6 +386,23 @@ final class Link {
                 }
             } finally {
                 frame.release();
+            }
+        }
+
+        private void challenge(ChannelHandlerContext ctx, byte[] peerNonce, byte[] proof) {
+            LinkAuthentication authentication = transport.authentication();
+            String from = transport.self().toString();
+            if (!authentication.usesSecret()) {
+                transport.refused(peer, "it asks for a cluster secret, and this node has none (syn.cluster.secret)");
+                ctx.close();
+            } else if (challenged || !LinkAuthentication.matches(
+                    authentication.receiverProof(from, peer.toString(), nonce, peerNonce), proof)) {
+                transport.refused(peer, "it does not hold the cluster secret");
+                ctx.close();
+            } else {
+                challenged = true;
+                ctx.writeAndFlush(Frames.proof(ctx.alloc(),
+                        authentication.senderProof(from, peer.toString(), nonce, peerNonce)));
             }
         }
 

@@ -23,6 +23,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.synspring.cluster.NodeId;
 import java.io.IOException;
@@ -63,6 +64,12 @@ public final class Transport implements AutoCloseable {
 
         /** A frame from {@code from}, in the order it sent them. */
         void received(NodeId from, byte[] payload);
+
+        /**
+         * {@code node} proved who it is on a link (its certificate or the shared secret); called before the
+         * first of its frames is received on that link. Every link does, when links are not secure.
+         */
+        default void authenticated(NodeId node) {}
     }
 
     /** The outcome of a send. */
@@ -97,6 +104,9 @@ public final class Transport implements AutoCloseable {
     private final Set<NodeId> blocked = ConcurrentHashMap.newKeySet();
     private final Set<NodeId> unreachable = ConcurrentHashMap.newKeySet();
     private final Stats stats = new Stats();
+    private final LinkAuthentication authentication;
+    /** Where refused links came from and were reported, so each is logged once at WARN. */
+    private final Set<Object> reportedRefusals = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -107,6 +117,8 @@ public final class Transport implements AutoCloseable {
         this.self = self;
         this.settings = settings;
         this.receiver = receiver;
+        this.authentication = new LinkAuthentication(settings.secret(), settings.ssl() != null,
+                settings.nodeNameInCertificate());
         this.group = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("syn-transport", true), NioIoHandler.newFactory());
         this.serverSsl = settings.ssl() == null ? null : tls(settings.ssl(), false);
@@ -159,6 +171,28 @@ public final class Transport implements AutoCloseable {
 
     Stats stats() {
         return stats;
+    }
+
+    LinkAuthentication authentication() {
+        return authentication;
+    }
+
+    void authenticated(NodeId peer) {
+        reportedRefusals.remove(peer);
+        receiver.authenticated(peer);
+    }
+
+    /**
+     * A link that did not prove who is at its other end: counted, logged at WARN the first time for each
+     * {@code source} (a node, or an address), then at DEBUG.
+     */
+    void refused(Object source, String reason) {
+        stats.refused();
+        if (reportedRefusals.add(source)) {
+            log.warn("Syn node {}: refused a link with {}: {}", self, source, reason);
+        } else {
+            log.debug("Syn node {}: refused a link with {}: {}", self, source, reason);
+        }
     }
 
     /** The address this node's peers connect to (its host as the listening socket has it). */
@@ -248,6 +282,11 @@ public final class Transport implements AutoCloseable {
         return blocked.contains(peer);
     }
 
+    private static String remoteHost(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getHostString()
+                : String.valueOf(ctx.channel().remoteAddress());
+    }
+
     ChannelFuture connect(InetSocketAddress address, ChannelHandler handler) {
         return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -333,24 +372,26 @@ public final class Transport implements AutoCloseable {
     /** The receiving side of one connection from a peer. */
     private final class InboundHandler extends ChannelInboundHandlerAdapter {
         private @Nullable InboundSession session;
+        /** A hello that waits for the sender's proof of the shared secret. */
+        private @Nullable PendingHello pending;
         private long acked;
+
+        private record PendingHello(NodeId from, long id, byte[] senderNonce, byte[] receiverNonce) {}
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf frame = (ByteBuf) msg;
             try {
                 byte type = frame.readByte();
-                if (session == null) {
-                    if (type != Frames.HELLO) {
-                        log.warn("Syn node {}: a connection from {} sent no hello; closed", self, ctx.channel().remoteAddress());
-                        ctx.close();
-                    } else {
-                        hello(ctx, frame);
-                    }
-                } else if (type == Frames.DATA) {
+                if (session != null && type == Frames.DATA) {
                     data(ctx, session, frame);
+                } else if (session == null && pending == null && type == Frames.HELLO) {
+                    hello(ctx, frame);
+                } else if (pending != null && type == Frames.PROOF) {
+                    proof(ctx, pending, Frames.readBytes(frame, LinkAuthentication.PROOF_BYTES));
                 } else {
-                    log.warn("Syn node {}: unexpected frame type {} from {}; closed", self, type, session.peer);
+                    log.warn("Syn node {}: unexpected frame type {} from {}; closed", self, type,
+                            ctx.channel().remoteAddress());
                     ctx.close();
                 }
             } catch (RuntimeException e) {
@@ -362,20 +403,65 @@ public final class Transport implements AutoCloseable {
             }
         }
 
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+                refused(remoteHost(ctx), "TLS handshake failed: " + handshake.cause().getMessage());
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
         private void hello(ChannelHandlerContext ctx, ByteBuf frame) {
             int version = frame.readInt();
             NodeId from = NodeId.parse(Frames.readString(frame, 1024));
             String to = Frames.readString(frame, 1024);
             long id = frame.readLong();
+            byte[] senderNonce = Frames.readBytes(frame, LinkAuthentication.NONCE_BYTES);
             String refusal = version != Frames.VERSION ? "protocol version " + version + " is not " + Frames.VERSION
                     : !to.equals(self.toString()) ? "this is node " + self + ", not " + to
                     : blocked.contains(from) ? "blocked"
                     : !receiver.accepts(from) ? "node " + from + " is not a member of this node's cluster" : null;
             if (refusal != null) {
                 log.debug("Syn node {}: refused a link from {} at {}: {}", self, from, ctx.channel().remoteAddress(), refusal);
-                ctx.writeAndFlush(Frames.refuse(ctx.alloc(), refusal)).addListener(done -> ctx.close());
+                refuse(ctx, refusal);
                 return;
             }
+            String mismatch = authentication.certificateMismatch(ctx.channel(), from.name());
+            if (mismatch != null) {
+                refused(from, mismatch);
+                refuse(ctx, "the certificate does not name the node");
+                return;
+            }
+            if (authentication.usesSecret()) {
+                byte[] receiverNonce = LinkAuthentication.nonce();
+                pending = new PendingHello(from, id, senderNonce, receiverNonce);
+                ctx.writeAndFlush(Frames.challenge(ctx.alloc(), receiverNonce,
+                        authentication.receiverProof(from.toString(), to, senderNonce, receiverNonce)));
+                return;
+            }
+            establish(ctx, from, id);
+        }
+
+        private void proof(ChannelHandlerContext ctx, PendingHello hello, byte[] proof) {
+            pending = null;
+            byte[] expected = authentication.senderProof(hello.from().toString(), self.toString(), hello.senderNonce(),
+                    hello.receiverNonce());
+            if (!LinkAuthentication.matches(expected, proof)) {
+                refused(hello.from(), "it does not hold the cluster secret");
+                refuse(ctx, "wrong proof of the cluster secret");
+                return;
+            }
+            establish(ctx, hello.from(), hello.id());
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String reason) {
+            ctx.writeAndFlush(Frames.refuse(ctx.alloc(), reason)).addListener(done -> ctx.close());
+        }
+
+        /** The peer proved who it is: takes up its session where it left off. */
+        private void establish(ChannelHandlerContext ctx, NodeId from, long id) {
+            authenticated(from);
             InboundSession current = inbound.compute(from, (node, existing) ->
                     existing != null && existing.id == id ? existing : new InboundSession(node, id));
             long lastReceived;
@@ -463,6 +549,7 @@ public final class Transport implements AutoCloseable {
         private final LongAdder bytesReceived = new LongAdder();
         private final LongAdder resent = new LongAdder();
         private final LongAdder reconnects = new LongAdder();
+        private final LongAdder refused = new LongAdder();
         private final Map<DropReason, LongAdder> dropped = new ConcurrentHashMap<>();
 
         void sent(int bytes) {
@@ -483,6 +570,10 @@ public final class Transport implements AutoCloseable {
             reconnects.increment();
         }
 
+        void refused() {
+            refused.increment();
+        }
+
         void dropped(DropReason reason, long count) {
             dropped.computeIfAbsent(reason, r -> new LongAdder()).add(count);
         }
@@ -494,7 +585,7 @@ public final class Transport implements AutoCloseable {
                 drops.put(reason, count == null ? 0 : count.sum());
             }
             return new TransportCounts(messagesSent.sum(), bytesSent.sum(), messagesReceived.sum(),
-                    bytesReceived.sum(), resent.sum(), reconnects.sum(), drops);
+                    bytesReceived.sum(), resent.sum(), reconnects.sum(), refused.sum(), drops);
         }
     }
 }

@@ -11,10 +11,11 @@ import java.util.Map;
  * @param bytesReceived their payload bytes
  * @param resent messages sent again after a connection broke
  * @param reconnects connections to other nodes that broke and were opened again
+ * @param refused links refused because the other end did not prove who it is (certificate, shared secret)
  * @param dropped messages that never reached their process, by reason
  */
 public record TransportCounts(long messagesSent, long bytesSent, long messagesReceived, long bytesReceived,
-        long resent, long reconnects, Map<Transport.DropReason, Long> dropped) {
+        long resent, long reconnects, long refused, Map<Transport.DropReason, Long> dropped) {
 
     public TransportCounts {
         dropped = Map.copyOf(dropped);
