@@ -30,6 +30,7 @@ import org.HdrHistogram.Histogram;
  * <li>{@code remoteSend_perSecond}, {@code remoteSend64_perSecond}: 1 and 64 threads send small messages (a
  *     {@code Long}) to B's {@code sinks} processes, names taken in turn; timed from the first send until B's
  *     processes have handled every message that was {@code SENT}. B's count must equal the number sent.
+ * <li>{@code remoteSendOneProcess_perSecond}: 1 thread to the first sink alone (Erlang's one-sender shape).
  * <li>{@code call_p50_ms}, {@code call_p99_ms}, {@code call_p999_ms}: one thread calls B's {@code echo}
  *     process, one call after the other, each timed from the call until its reply completes the future.
  * </ul>
@@ -89,6 +90,8 @@ public final class LinkBenchmark {
     private Registry registry;
     private PeerHandle peer;
     private String[] names;
+    /** The first sink alone: one sender to one process, the shape of Erlang's one-sender figure. */
+    private String[] toOne;
 
     private LinkBenchmark(Options options) {
         this.options = options;
@@ -116,6 +119,7 @@ public final class LinkBenchmark {
         for (int i = 0; i < names.length; i++) {
             names[i] = "sink-" + i;
         }
+        toOne = new String[] {names[0]};
         BenchTls.KeyStoreFile keyStore = options.tls().contains(true) ? BenchTls.generate() : null;
         for (boolean tls : options.tls()) {
             try {
@@ -188,18 +192,21 @@ public final class LinkBenchmark {
     private void measure(String suffix) throws Exception {
         log("warm-up: %,d messages from 1 and from %d threads, %,d calls", options.messages() / 4, options.senders(),
                 options.warmupCalls());
-        send(1, options.messages() / 4);
-        send(options.senders(), options.messages() / 4);
+        send(1, options.messages() / 4, names);
+        send(options.senders(), options.messages() / 4, names);
+        send(1, options.messages() / 4, toOne);
         calls(options.warmupCalls());
         List<Object> one = new ArrayList<>();
+        List<Object> single = new ArrayList<>();
         List<Object> many = new ArrayList<>();
         List<Object> p50 = new ArrayList<>();
         List<Object> p99 = new ArrayList<>();
         List<Object> p999 = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             log("round %d of %d", round, options.rounds());
-            one.add(send(1, options.messages()));
-            many.add(send(options.senders(), options.messages()));
+            one.add(send(1, options.messages(), names));
+            many.add(send(options.senders(), options.messages(), names));
+            single.add(send(1, options.messages(), toOne));
             Histogram histogram = calls(options.calls());
             p50.add(histogram.getValueAtPercentile(50) / 1e6);
             p99.add(histogram.getValueAtPercentile(99) / 1e6);
@@ -207,6 +214,7 @@ public final class LinkBenchmark {
         }
         put("remoteSend_perSecond" + suffix, one);
         put("remoteSend" + options.senders() + "_perSecond" + suffix, many);
+        put("remoteSendOneProcess_perSecond" + suffix, single);
         put("call_p50_ms" + suffix, p50);
         put("call_p99_ms" + suffix, p99);
         put("call_p999_ms" + suffix, p999);
@@ -226,8 +234,9 @@ public final class LinkBenchmark {
      * {@code total} messages from {@code threads} threads to B's sinks by name; the rate from the first send
      * until B's processes have handled every one that was sent.
      */
-    private long send(int threads, int total) throws InterruptedException {
+    private long send(int threads, int total, String[] targets) throws InterruptedException {
         peer.call("reset", "ok", 30);
+        long droppedBefore = Long.parseLong(peer.call("received", "received", 30).split(" ")[2]);
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> senders = new ArrayList<>();
@@ -239,7 +248,6 @@ public final class LinkBenchmark {
             outcomes.add(counted);
             Thread sender = new Thread(() -> {
                 long[] byResult = new long[SendResult.values().length];
-                String[] targets = names;
                 ready.countDown();
                 try {
                     go.await();
@@ -268,7 +276,8 @@ public final class LinkBenchmark {
         EnumMap<SendResult, Long> all = new EnumMap<>(SendResult.class);
         outcomes.forEach(counted -> counted.forEach((result, count) -> all.merge(result, count, Long::sum)));
         long sent = all.getOrDefault(SendResult.SENT, 0L);
-        String[] reached = peer.call("await-received " + sent + " 300", "reached", 320).split(" ");
+        String[] reached = peer.call("await-received " + sent + " " + droppedBefore + " 300", "reached", 320)
+                .split(" ");
         long doneAt = Long.parseLong(reached[1]);
         if (doneAt < 0) {
             throw new IllegalStateException("node B received " + reached[2] + " of " + sent + " messages sent");
@@ -276,12 +285,14 @@ public final class LinkBenchmark {
         Poll.sleepMillis(200); // anything more (a duplicate) would show now
         String[] after = peer.call("received", "received", 30).split(" ");
         long received = Long.parseLong(after[1]);
+        long dropped = Long.parseLong(after[2]) - droppedBefore;
         long rate = Math.round(sent / ((doneAt - start) / 1e9));
-        String key = "remoteSend" + (threads == 1 ? "" : Integer.toString(threads));
+        String key = "remoteSend" + (threads == 1 ? "" : Integer.toString(threads)) + (targets.length == 1 ? "OneProcess"
+                : "");
         Map<String, Object> check = new LinkedHashMap<>();
         check.put("sent", sent);
         check.put("received", received);
-        check.put("droppedAtB", Long.parseLong(after[2]));
+        check.put("droppedAtB", dropped);
         all.forEach((result, count) -> {
             if (result != SendResult.SENT) {
                 check.put(result.name(), count);
@@ -289,11 +300,13 @@ public final class LinkBenchmark {
         });
         check.put("sendersDone_perSecond", Math.round(sent / ((sendersDone - start) / 1e9)));
         ((List<Object>) rounds.computeIfAbsent(key + "_checks", k -> new ArrayList<>())).add(check);
-        log("  %d thread(s): %,d sent, %,d received at B (received/sent %s), other results %s; %,d/s end to end, "
-                + "senders done at %,d/s", threads, sent, received, sent == 0 ? "-" : String.format(Locale.ROOT,
-                "%.6f", received / (double) sent), nonSent(all), rate, check.get("sendersDone_perSecond"));
-        if (received != sent) {
-            throw new IllegalStateException("node B received " + received + " messages, " + sent + " were sent");
+        log("  %d thread(s) to %,d process(es): %,d sent, %,d received at B (received/sent %s), dropped at B %,d, "
+                + "other results %s; %,d/s end to end, senders done at %,d/s", threads, targets.length, sent, received,
+                sent == 0 ? "-" : String.format(Locale.ROOT, "%.6f", received / (double) sent), dropped,
+                nonSent(all), rate, check.get("sendersDone_perSecond"));
+        if (received + dropped != sent) {
+            throw new IllegalStateException("node B received " + received + " messages and dropped " + dropped + ", "
+                    + sent + " were sent");
         }
         return rate;
     }

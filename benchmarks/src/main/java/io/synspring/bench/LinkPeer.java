@@ -56,13 +56,15 @@ public final class LinkPeer {
                 }
                 case "received" -> PeerMain.reply("received " + counting.received() + " " + dropped(node));
                 case "await-received" -> {
-                    // polls until the processes hold `count` messages: answers with the clock reading when they
+                    // polls until the processes handled `count` messages (or a message was dropped here, beyond
+                    // the `droppedBefore` already counted: a full mailbox): answers with the clock reading when they
                     // did (one monotonic clock for every JVM of the machine), or -1
                     long count = Long.parseLong(command[1]);
-                    long deadline = System.nanoTime() + Long.parseLong(command[2]) * 1_000_000_000L;
+                    long droppedBefore = Long.parseLong(command[2]);
+                    long deadline = System.nanoTime() + Long.parseLong(command[3]) * 1_000_000_000L;
                     long reached = -1;
                     while (System.nanoTime() < deadline) {
-                        if (counting.received() >= count) {
+                        if (counting.received() + dropped(node) - droppedBefore >= count) {
                             reached = System.nanoTime();
                             break;
                         }
