@@ -190,11 +190,12 @@ public final class LinkBenchmark {
     }
 
     private void measure(String suffix) throws Exception {
-        log("warm-up: %,d messages from 1 and from %d threads, %,d calls", options.messages() / 4, options.senders(),
+        // a round's worth of each shape: with a quarter of it, the first measured round still ran half as fast
+        log("warm-up: %,d messages from 1 and from %d threads, %,d calls", options.messages(), options.senders(),
                 options.warmupCalls());
-        send(1, options.messages() / 4, names);
-        send(options.senders(), options.messages() / 4, names);
-        send(1, options.messages() / 4, toOne);
+        send(1, options.messages(), names);
+        send(options.senders(), options.messages(), names);
+        send(1, options.messages(), toOne);
         calls(options.warmupCalls());
         List<Object> one = new ArrayList<>();
         List<Object> single = new ArrayList<>();
