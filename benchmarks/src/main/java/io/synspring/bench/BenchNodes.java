@@ -8,6 +8,7 @@ import io.synspring.SynSettings;
 import io.synspring.cluster.EmbeddedMember;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /** How every benchmark JVM starts its Syn node: loopback TCP/IP members, never multicast. */
 final class BenchNodes {
@@ -24,10 +25,15 @@ final class BenchNodes {
      * Syn's own membership listener and its timestamps are not late.
      */
     static NodeRegistry start(Config config, String nodeName, MembershipListener listener) {
+        return start(config, nodeName, listener, null);
+    }
+
+    /** As {@link #start(Config, String, MembershipListener)}, with mutual TLS on the links when {@code ssl} is set. */
+    static NodeRegistry start(Config config, String nodeName, MembershipListener listener, SSLContext ssl) {
         if (listener != null) {
             config.addListenerConfig(new ListenerConfig(listener));
         }
         return NodeRegistry.create(config, SynSettings.builder().nodeName(nodeName)
-                .requestTimeout(Duration.ofSeconds(30)).build());
+                .requestTimeout(Duration.ofSeconds(30)).transportSsl(ssl).build());
     }
 }

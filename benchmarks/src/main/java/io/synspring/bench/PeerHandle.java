@@ -39,13 +39,18 @@ final class PeerHandle implements AutoCloseable {
     }
 
     static PeerHandle launch(String name, List<String> jvmOptions, List<String> args, File logDir) {
+        return launch(name, PeerMain.class, jvmOptions, args, logDir);
+    }
+
+    /** Launches {@code main} (a peer speaking the same protocol as {@link PeerMain}) in a JVM of its own. */
+    static PeerHandle launch(String name, Class<?> main, List<String> jvmOptions, List<String> args, File logDir) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(PeerMain.class.getName());
+        command.add(main.getName());
         command.addAll(args);
         logDir.mkdirs();
         File log = new File(logDir, name + ".log");
