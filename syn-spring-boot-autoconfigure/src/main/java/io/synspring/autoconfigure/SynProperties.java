@@ -219,6 +219,13 @@ public class SynProperties {
         /** Port the member listens on; 0 means the first free port from 5701. */
         private int port;
 
+        /**
+         * A secret shared by every node (at least 16 characters, e.g. 32 random ones): a member is a Syn node
+         * only once its link proved it holds it. Lighter than mutual TLS (syn.transport.ssl.bundle): it keeps
+         * out members without it, but does not encrypt what the links carry.
+         */
+        private @Nullable String secret;
+
         /** Address to bind and to publish to the other members. Default: loopback only. */
         private String interfaceAddress = "127.0.0.1";
 
@@ -266,6 +273,14 @@ public class SynProperties {
 
         public void setPort(int port) {
             this.port = port;
+        }
+
+        public @Nullable String getSecret() {
+            return secret;
+        }
+
+        public void setSecret(@Nullable String secret) {
+            this.secret = secret;
         }
 
         /** The {@code syn.cluster.interface} property ({@code interface} is a Java keyword). */
@@ -457,6 +472,21 @@ public class SynProperties {
              * whose trust store holds what the other nodes' certificates are checked against. Unset: plain TCP.
              */
             private @Nullable String bundle;
+
+            /**
+             * Whether a node's certificate must name it (its common name or a DNS subject alternative name is
+             * the node name), so that no node can speak for another. Turn off only with one certificate for the
+             * whole cluster.
+             */
+            private boolean nodeNameInCertificate = true;
+
+            public boolean isNodeNameInCertificate() {
+                return nodeNameInCertificate;
+            }
+
+            public void setNodeNameInCertificate(boolean nodeNameInCertificate) {
+                this.nodeNameInCertificate = nodeNameInCertificate;
+            }
 
             public @Nullable String getBundle() {
                 return bundle;

@@ -3,6 +3,7 @@ package io.synspring.autoconfigure;
 import io.synspring.SynSettings;
 import io.synspring.cluster.EmbeddedMember;
 import io.synspring.registry.ConflictResolver;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -71,6 +72,17 @@ public final class SynSettingsFactory {
             builder.conflictResolver(resolver);
         }
         transport(builder, properties.getTransport(), sslBundles);
+        String secret = properties.getCluster().getSecret();
+        if (secret != null) {
+            if (secret.getBytes(StandardCharsets.UTF_8).length < 16) {
+                // the value is never shown: it is a secret
+                throw new InvalidSynPropertyException("syn.cluster.secret", "(hidden)",
+                        "it is shorter than 16 characters, too easy to guess",
+                        "Set syn.cluster.secret to the same long random value on every node, e.g. the output of "
+                                + "'openssl rand -base64 32', from an environment variable or a secret store.");
+            }
+            builder.clusterSecret(secret);
+        }
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
@@ -100,6 +112,7 @@ public final class SynSettingsFactory {
         }
         builder.backpressureWait(wait);
         builder.unreachableAfter(positive("syn.transport.unreachable-after", transport.getUnreachableAfter()));
+        builder.nodeNameInCertificate(transport.getSsl().isNodeNameInCertificate());
         String bundle = transport.getSsl().getBundle();
         if (bundle != null) {
             if (sslBundles == null) {

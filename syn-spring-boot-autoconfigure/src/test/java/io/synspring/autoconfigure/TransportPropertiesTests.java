@@ -30,6 +30,8 @@ class TransportPropertiesTests {
             assertThat(settings.backpressureWait()).isEqualTo(Duration.ofSeconds(5));
             assertThat(settings.unreachableAfter()).isEqualTo(Duration.ofSeconds(3));
             assertThat(settings.transportSsl()).isNull();
+            assertThat(settings.clusterSecret()).isNull();
+            assertThat(settings.isSecure()).isFalse();
         });
     }
 
@@ -50,6 +52,16 @@ class TransportPropertiesTests {
     }
 
     @Test
+    void aClusterSecretSecuresTheLinks() {
+        runner.withPropertyValues("syn.cluster.secret=a-shared-secret-of-32-characters").run(context -> {
+            SynSettings settings = context.getBean(SynSettings.class);
+            assertThat(settings.clusterSecret()).isEqualTo("a-shared-secret-of-32-characters");
+            assertThat(settings.isSecure()).isTrue();
+            assertThat(settings.toString()).doesNotContain("a-shared-secret");
+        });
+    }
+
+    @Test
     void anSslBundleSecuresTheLinks() {
         runner.withPropertyValues("spring.ssl.bundle.jks.cluster.keystore.location=classpath:tls/cluster.p12",
                 "spring.ssl.bundle.jks.cluster.keystore.password=changeit",
@@ -59,7 +71,10 @@ class TransportPropertiesTests {
                 "spring.ssl.bundle.jks.cluster.truststore.type=PKCS12",
                 "syn.transport.ssl.bundle=cluster").run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context.getBean(SynSettings.class).transportSsl()).isNotNull();
+                    SynSettings settings = context.getBean(SynSettings.class);
+                    assertThat(settings.transportSsl()).isNotNull();
+                    assertThat(settings.nodeNameInCertificate()).isTrue();
+                    assertThat(settings.isSecure()).isTrue();
                 });
     }
 

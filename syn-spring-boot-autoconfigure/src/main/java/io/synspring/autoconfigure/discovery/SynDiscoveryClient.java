@@ -53,9 +53,10 @@ public class SynDiscoveryClient implements DiscoveryClient {
             return List.of();
         }
         List<ServiceInstance> instances = new ArrayList<>();
+        Set<NodeId> synNodes = node.nodes(); // with secure links, only members whose link proved who they are
         for (Member member : node.hazelcast().getCluster().getMembers()) {
             String id = member.getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
-            if (id == null) {
+            if (id == null || !synNodes.contains(NodeId.parse(id))) {
                 continue;
             }
             NodeId nodeId = NodeId.parse(id);

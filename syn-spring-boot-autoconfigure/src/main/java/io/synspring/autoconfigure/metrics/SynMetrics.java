@@ -40,7 +40,8 @@ import org.springframework.beans.factory.DisposableBean;
  * here; {@code syn.sync.duration}: from a node becoming visible to this node holding its entries;</li>
  * <li>the links between nodes: gauge {@code syn.nodes.unreachable} (members this node's links cannot reach),
  * counters {@code syn.transport.messages} and {@code syn.transport.bytes} (tag {@code direction}: sent,
- * received), {@code syn.transport.resent}, {@code syn.transport.reconnects}, and {@code syn.transport.dropped}
+ * received), {@code syn.transport.resent}, {@code syn.transport.reconnects}, {@code syn.transport.refused}
+ * (links whose other end did not prove who it is), and {@code syn.transport.dropped}
  * (tag {@code reason}: NODE_DOWN, MAILBOX_FULL, NOT_ALIVE): messages that never reached their process.</li>
  * </ul>
  */
@@ -94,6 +95,8 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
                 "Messages sent again after a connection broke");
         transportCounter(registry, "syn.transport.reconnects", null, null, TransportCounts::reconnects,
                 "Connections to other nodes that broke and were opened again");
+        transportCounter(registry, "syn.transport.refused", null, null, TransportCounts::refused,
+                "Links refused because the other end did not prove who it is (certificate, cluster secret)");
         for (Transport.DropReason reason : Transport.DropReason.values()) {
             transportCounter(registry, "syn.transport.dropped", "reason", reason.name(),
                     counts -> counts.dropped().get(reason), "Messages that never reached their process");
