@@ -75,8 +75,8 @@ final class Frames {
         return alloc.buffer(5 + bytes.length).writeInt(1 + bytes.length).writeByte(REFUSE).writeBytes(bytes);
     }
 
-    static ByteBuf data(ByteBufAllocator alloc, long seq, byte[] payload) {
-        ByteBuf buf = alloc.ioBuffer(DATA_HEADER_BYTES + payload.length);
+    /** Appends a data frame to {@code buf}. */
+    static ByteBuf writeData(ByteBuf buf, long seq, byte[] payload) {
         return buf.writeInt(1 + 8 + payload.length).writeByte(DATA).writeLong(seq).writeBytes(payload);
     }
 

@@ -10,6 +10,8 @@ import io.synspring.cluster.NodeId;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -27,8 +29,11 @@ final class Link {
     private static final Logger log = LoggerFactory.getLogger(Link.class);
     private static final long FIRST_RETRY_MILLIS = 10;
     private static final long MAX_RETRY_MILLIS = 1_000;
-    /** Frames written per turn of the event loop, so one busy link does not starve the others. */
+    /** Frames and bytes written per turn of the event loop, so one busy link does not starve the others. */
     private static final int WRITES_PER_TURN = 1024;
+    private static final long BYTES_PER_TURN = 512 * 1024;
+    /** Frames are packed into buffers of this size: one write, and one TLS record, for many small frames. */
+    private static final int BATCH_BYTES = 64 * 1024;
 
     private record Frame(long seq, byte[] payload) {}
 
@@ -220,32 +225,44 @@ final class Link {
         target.eventLoop().execute(() -> drain(target));
     }
 
-    /** Writes the unwritten frames while the connection takes them; on the connection's event loop. */
+    /**
+     * Writes unwritten frames, packed into buffers of about {@value #BATCH_BYTES} bytes, while the connection
+     * takes them; on the connection's event loop.
+     */
     private void drain(Channel target) {
-        int written = 0;
-        while (target.isWritable() && written < WRITES_PER_TURN) {
-            Frame frame;
-            synchronized (this) {
-                if (channel != target) {
-                    drainScheduled = false;
-                    return;
-                }
-                frame = unwritten.poll();
-                if (frame == null) {
-                    drainScheduled = false;
-                    break;
-                }
-            }
-            target.write(Frames.data(target.alloc(), frame.seq(), frame.payload()), target.voidPromise());
-            written++;
-        }
-        target.flush();
+        List<Frame> frames = new ArrayList<>();
         synchronized (this) {
-            if (!drainScheduled || channel != target) {
+            if (channel != target) {
+                return; // a newer connection drains on its own
+            }
+            long bytes = 0;
+            Frame frame;
+            while (frames.size() < WRITES_PER_TURN && bytes < BYTES_PER_TURN && (frame = unwritten.poll()) != null) {
+                frames.add(frame);
+                bytes += frame.payload().length;
+            }
+        }
+        ByteBuf batch = null;
+        for (Frame frame : frames) {
+            int size = Frames.DATA_HEADER_BYTES + frame.payload().length;
+            if (batch != null && batch.writableBytes() < size) {
+                target.write(batch, target.voidPromise());
+                batch = null;
+            }
+            if (batch == null) {
+                batch = target.alloc().ioBuffer(Math.max(BATCH_BYTES, size));
+            }
+            Frames.writeData(batch, frame.seq(), frame.payload());
+        }
+        if (batch != null) {
+            target.writeAndFlush(batch, target.voidPromise());
+        }
+        synchronized (this) {
+            if (channel != target) {
                 return;
             }
-            if (!target.isWritable()) {
-                drainScheduled = false; // the writability change drains again
+            if (unwritten.isEmpty() || !target.isWritable()) {
+                drainScheduled = false; // a send, or the writability change, drains again
                 return;
             }
         }
