@@ -59,6 +59,8 @@ final class Link {
     private boolean drainScheduled;
     private boolean closed;
     private int failures;
+    /** The last frame written to a connection: after a reconnect, the frames up to it are sent again. */
+    private long lastWritten;
 
     Link(Transport transport, NodeId peer, InetSocketAddress address) {
         this.transport = transport;
@@ -172,8 +174,9 @@ final class Link {
             lastProgress = System.nanoTime();
             unwritten.clear();
             unwritten.addAll(unacked);
-            if (!unacked.isEmpty()) {
-                transport.stats().resent(unacked.size());
+            Frame first = unacked.peek();
+            if (first != null && first.seq() <= lastWritten) {
+                transport.stats().resent(lastWritten - first.seq() + 1);
             }
             drainScheduled = true;
         }
@@ -188,7 +191,9 @@ final class Link {
                 channel = null;
                 downSince = System.nanoTime();
                 unwritten.clear();
-                transport.stats().reconnect();
+                if (!closed) {
+                    transport.stats().reconnect();
+                }
             } else if (connecting == handler) {
                 connecting = null;
             } else {
@@ -258,6 +263,9 @@ final class Link {
             target.writeAndFlush(batch, target.voidPromise());
         }
         synchronized (this) {
+            if (!frames.isEmpty()) {
+                lastWritten = Math.max(lastWritten, frames.get(frames.size() - 1).seq());
+            }
             if (channel != target) {
                 return;
             }

@@ -562,7 +562,7 @@ public final class Transport implements AutoCloseable {
             bytesReceived.add(bytes);
         }
 
-        void resent(int frames) {
+        void resent(long frames) {
             resent.add(frames);
         }
 
