@@ -238,8 +238,8 @@ class RandomizedFaultsTest {
             }
             case 3 -> {
                 int[] side = randomSide(random);
-                int index = IntStream.range(0, NODES).filter(i -> Arrays.stream(side).noneMatch(s -> s == i))
-                        .skip(random.nextInt(NODES - side.length)).findFirst().orElseThrow();
+                int[] rest = rest(side);
+                int index = rest[random.nextInt(rest.length)];
                 log.info("randomized faults: split {} from the rest, then crash node {} and restart it on its own port",
                         Arrays.toString(side), index);
                 cluster.split(side);
@@ -262,8 +262,7 @@ class RandomizedFaultsTest {
                 operate(cluster, random, OPERATIONS_DURING_BLIP);
                 cluster.liftCuts();
                 int a = side[0];
-                int b = IntStream.range(0, NODES).filter(i -> Arrays.stream(side).noneMatch(s -> s == i)).findFirst()
-                        .orElseThrow();
+                int b = rest(side)[0];
                 await("node " + a + " meets node " + b + " again").atMost(Duration.ofSeconds(60))
                         .until(() -> cluster.node(a).nodes().contains(cluster.node(b).node()));
                 crashAndRestart(cluster, random.nextBoolean() ? a : b, random);
@@ -325,6 +324,10 @@ class RandomizedFaultsTest {
         List<Integer> all = IntStream.range(0, NODES).boxed().collect(Collectors.toList());
         Collections.shuffle(all, random);
         return all.subList(0, size).stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] rest(int[] side) {
+        return IntStream.range(0, NODES).filter(i -> Arrays.stream(side).noneMatch(s -> s == i)).toArray();
     }
 
     private List<String> settleAndCheck(TestCluster cluster) {
