@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -404,7 +405,7 @@ class RandomizedFaultsTest {
         return "echo-" + node.node();
     }
 
-    private static boolean settles(java.util.concurrent.Callable<Boolean> condition) {
+    private static boolean settles(Callable<Boolean> condition) {
         try {
             await().atMost(Duration.ofSeconds(60)).until(condition);
             return true;
