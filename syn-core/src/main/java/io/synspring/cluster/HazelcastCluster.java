@@ -8,6 +8,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.LifecycleEvent;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportSettings;
@@ -92,11 +93,7 @@ public final class HazelcastCluster {
         this.transport = new Transport(self, listeningSocket(hazelcast), transportSettings, new Transport.Receiver() {
             @Override
             public boolean accepts(NodeId node) {
-                try {
-                    return member(node) != null;
-                } catch (RuntimeException hazelcastStopped) {
-                    return false;
-                }
+                return member(node) != null;
             }
 
             @Override
@@ -248,9 +245,15 @@ public final class HazelcastCluster {
         return peers.containsKey(node) || !secure && member(node) != null;
     }
 
-    /** The Hazelcast member carrying {@code node}, if Hazelcast lists it. */
+    /** The Hazelcast member carrying {@code node}, if Hazelcast lists it (none once Hazelcast has stopped). */
     private @Nullable Member member(NodeId node) {
-        for (Member member : hazelcast.getCluster().getMembers()) {
+        Set<Member> members;
+        try {
+            members = hazelcast.getCluster().getMembers();
+        } catch (HazelcastInstanceNotActiveException stopped) {
+            return null;
+        }
+        for (Member member : members) {
             if (node.toString().equals(member.getAttribute(NODE_ATTRIBUTE))) {
                 return member;
             }
