@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param group the group (group events), else null
  * @param node the name of the node the process runs on
  * @param reason the reason as Syn writes it, e.g. {@code NODE_DOWN(node-1#k3x9)}
- * @param reasonType NORMAL, EXIT (the process ended: see reason), NODE_UP, NODE_DOWN or CONFLICT_RESOLUTION
+ * @param reasonType NORMAL, EXIT (the process ended: see reason), NODE_UP, NODE_DOWN, CONFLICT_RESOLUTION or RESYNC
  * @param reasonNode the name of the node that came or went, for NODE_UP and NODE_DOWN
  * @param at when this node saw the event (epoch millis)
  */
@@ -56,6 +56,8 @@ public record EventView(String type, String scope, @Nullable String name, @Nulla
             reasonNode = up.node().name();
         } else if (reason instanceof Reason.ConflictResolution) {
             reasonType = "CONFLICT_RESOLUTION";
+        } else if (reason instanceof Reason.Resync) {
+            reasonType = "RESYNC";
         } else if (reason instanceof Reason.ProcessExited) {
             reasonType = "EXIT";
         } else {

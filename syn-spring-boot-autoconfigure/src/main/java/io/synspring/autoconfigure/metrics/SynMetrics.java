@@ -174,6 +174,8 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
             return "NODE_DOWN";
         } else if (reason instanceof Reason.ConflictResolution) {
             return "CONFLICT_RESOLUTION";
+        } else if (reason instanceof Reason.Resync) {
+            return "RESYNC";
         } else if (reason instanceof Reason.ProcessExited exited) {
             ExitReason exit = exited.exit();
             if (exit instanceof ExitReason.Crashed) {
