@@ -100,7 +100,7 @@ public final class NodeRegistry implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(16L << 20, 2L * settings.maxMessageBytes() + (1 << 20))),
                 settings.transportSsl()), new ClusterListener());
         this.self = cluster.self();
-        this.codec = new WireCodec(hazelcast);
+        this.codec = new WireCodec(hazelcast, settings.allowedClassPrefixes());
         this.guard = new Guard(codec, settings);
         this.pool = new ForkJoinPool(settings.workerThreads(), pool -> {
             ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);

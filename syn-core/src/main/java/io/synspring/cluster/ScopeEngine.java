@@ -219,7 +219,7 @@ public final class ScopeEngine {
         if (Objects.equals(meta, claim.meta())) {
             return UpdateResult.ok(claim);
         }
-        context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata");
+        context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata", true);
         Registration updated = new Registration(name, process, meta, now());
         commit(new Change.Register(updated, Reason.NORMAL));
         return UpdateResult.ok(updated);
@@ -285,7 +285,7 @@ public final class ScopeEngine {
         if (Objects.equals(meta, existing.meta())) {
             return GroupUpdateResult.ok(existing);
         }
-        context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata");
+        context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata", true);
         Membership updated = new Membership(group, process, meta, now());
         commit(new Change.Join(updated, Reason.NORMAL));
         return GroupUpdateResult.ok(updated);

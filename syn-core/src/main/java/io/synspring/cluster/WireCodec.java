@@ -3,9 +3,7 @@ package io.synspring.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.nio.BufferObjectDataInput;
 import com.hazelcast.internal.nio.BufferObjectDataOutput;
-import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.InternalSerializationService;
-import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
@@ -20,6 +18,7 @@ import io.synspring.cluster.WireMessage.Request;
 import io.synspring.cluster.WireMessage.Response;
 import io.synspring.cluster.WireMessage.Sync;
 import io.synspring.events.Reason;
+import io.synspring.internal.wire.ValuePolicy;
 import io.synspring.groups.GroupUpdateResult;
 import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
@@ -38,6 +37,7 @@ import io.synspring.replication.OwnerSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,43 +68,24 @@ public final class WireCodec {
     private static final byte SNAPSHOT_END = 4;
 
     private final InternalSerializationService serialization;
+    private final ValuePolicy values;
     private final ConcurrentHashMap<NodeId, NodeId> nodes = new ConcurrentHashMap<>();
 
-    public WireCodec(HazelcastInstance hazelcast) {
+    /** @param allowedClassPrefixes the classes, besides the JDK's, Hazelcast's and Syn's, values may hold */
+    public WireCodec(HazelcastInstance hazelcast, Collection<String> allowedClassPrefixes) {
         this.serialization =
                 (InternalSerializationService) ((SerializationServiceSupport) hazelcast).getSerializationService();
+        this.values = new ValuePolicy(hazelcast, allowedClassPrefixes);
     }
 
     /**
-     * Checks at the call, not later on a remote node, that {@code value} can cross the wire: it serializes,
-     * is at most {@code maxBytes}, and the deserialization allowlist lets it back in.
+     * Checks at the call, not later on a remote node, that {@code value} may cross the wire: see
+     * {@link ValuePolicy#check}.
      *
      * @throws IllegalArgumentException saying what is wrong and what to do
      */
-    public void checkTransferable(@Nullable Object value, int maxBytes, String what) {
-        if (value == null || value instanceof String && ((String) value).length() * 3 <= maxBytes
-                || value instanceof Number || value instanceof Boolean || value instanceof ProcessRef) {
-            return;
-        }
-        Data data;
-        try {
-            data = serialization.toData(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(what + " of type " + value.getClass().getName()
-                    + " cannot be serialized: make it Serializable or register a Hazelcast serializer for it ("
-                    + e.getMessage() + ")", e);
-        }
-        if (data.totalSize() > maxBytes) {
-            throw new IllegalArgumentException(what + " is " + data.totalSize() + " bytes serialized, more than the "
-                    + maxBytes + " allowed: keep it small or raise the limit");
-        }
-        try {
-            serialization.toObject(data);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(what + " of type " + value.getClass().getName()
-                    + " would be refused by the receiving nodes: add its package to the deserialization allowlist ("
-                    + e.getMessage() + ")", e);
-        }
+    public void checkTransferable(@Nullable Object value, int maxBytes, String what, boolean mustEqual) {
+        values.check(value, maxBytes, what, mustEqual);
     }
 
     /**
@@ -538,16 +519,15 @@ public final class WireCodec {
             out.writeByte(7);
             out.writeString(failure.exceptionType());
             out.writeString(failure.message());
-            Object cause = null;
+            byte[] cause = null;
             if (failure.cause() != null) {
                 try {
-                    serialization.toData(failure.cause());
-                    cause = failure.cause();
+                    cause = values.write(failure.cause());
                 } catch (RuntimeException notSerializable) {
                     // the type and message above still reach the caller
                 }
             }
-            writeValue(out, cause);
+            out.writeByteArray(cause);
         } else {
             throw new IllegalArgumentException("not a response value: " + result);
         }
@@ -587,21 +567,13 @@ public final class WireCodec {
 
     /** A user value, length-prefixed so that one refused value never garbles the rest of the message. */
     private void writeValue(ObjectDataOutput out, @Nullable Object value) throws IOException {
-        Data data = serialization.toData(value);
-        out.writeByteArray(data == null ? null : data.toByteArray());
+        out.writeByteArray(value == null ? null : values.write(value));
     }
 
-    /** A user value, or a {@link RejectedValue} if this node refuses to instantiate it. */
+    /** A user value, or a {@link RejectedValue} if this node refuses to instantiate it (see {@link ValuePolicy}). */
     private @Nullable Object readValue(ObjectDataInput in) throws IOException {
         byte[] bytes = in.readByteArray();
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            return serialization.toObject(new HeapData(bytes));
-        } catch (RuntimeException refused) {
-            return new RejectedValue(String.valueOf(refused.getMessage()));
-        }
+        return bytes == null ? null : values.read(bytes);
     }
 
     /** An update function; one this node refuses becomes a function that fails with the reason. */
