@@ -26,7 +26,6 @@ import io.synspring.groups.Membership;
 import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.ReplyTo;
-import io.synspring.registry.MetadataUpdate;
 import io.synspring.registry.RegisterResult;
 import io.synspring.registry.Registration;
 import io.synspring.registry.UnregisterResult;
@@ -46,8 +45,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns {@link WireMessage}s into bytes and back. The protocol's own fields are written field by field;
- * user values (metadata, messages, replies, update functions) go through the Hazelcast instance's
- * serialization, so its serializers and its deserialization allowlist apply to them.
+ * user values (metadata, messages, replies) go through the {@link ValuePolicy}, which decides what may cross
+ * and encodes it with the Hazelcast instance's serializers.
  */
 public final class WireCodec {
 
@@ -446,11 +445,12 @@ public final class WireCodec {
             out.writeByte(2);
             out.writeString(unregister.name());
             writeRef(out, unregister.process());
-        } else if (operation instanceof Operation.Update update) {
+        } else if (operation instanceof Operation.CompareAndSet set) {
             out.writeByte(3);
-            out.writeString(update.name());
-            writeRef(out, update.process());
-            writeValue(out, update.update());
+            out.writeString(set.name());
+            writeRef(out, set.process());
+            writeValue(out, set.expected());
+            writeValue(out, set.meta());
         } else if (operation instanceof Operation.Join join) {
             out.writeByte(4);
             out.writeString(join.group());
@@ -460,11 +460,12 @@ public final class WireCodec {
             out.writeByte(5);
             out.writeString(leave.group());
             writeRef(out, leave.process());
-        } else if (operation instanceof Operation.GroupUpdate update) {
+        } else if (operation instanceof Operation.MemberCompareAndSet set) {
             out.writeByte(6);
-            out.writeString(update.group());
-            writeRef(out, update.process());
-            writeValue(out, update.update());
+            out.writeString(set.group());
+            writeRef(out, set.process());
+            writeValue(out, set.expected());
+            writeValue(out, set.meta());
         }
     }
 
@@ -476,13 +477,13 @@ public final class WireCodec {
             case 2:
                 return new Operation.Unregister(in.readString(), readRef(in));
             case 3:
-                return new Operation.Update(in.readString(), readRef(in), readUpdate(in));
+                return new Operation.CompareAndSet(in.readString(), readRef(in), readValue(in), readValue(in));
             case 4:
                 return new Operation.Join(in.readString(), readRef(in), readValue(in));
             case 5:
                 return new Operation.Leave(in.readString(), readRef(in));
             case 6:
-                return new Operation.GroupUpdate(in.readString(), readRef(in), readUpdate(in));
+                return new Operation.MemberCompareAndSet(in.readString(), readRef(in), readValue(in), readValue(in));
             default:
                 throw new IllegalArgumentException("unknown operation type " + type);
         }
@@ -515,6 +516,9 @@ public final class WireCodec {
             if (update.membership() != null) {
                 writeMembership(out, update.membership());
             }
+        } else if (result instanceof WireMessage.Stale stale) {
+            out.writeByte(8);
+            writeValue(out, stale.current());
         } else if (result instanceof Failure failure) {
             out.writeByte(7);
             out.writeString(failure.exceptionType());
@@ -558,6 +562,8 @@ public final class WireCodec {
                 Object cause = readValue(in);
                 return new Failure(exceptionType, message, cause instanceof Throwable ? (Throwable) cause : null);
             }
+            case 8:
+                return new WireMessage.Stale(readValue(in));
             default:
                 throw new IllegalArgumentException("unknown result type " + type);
         }
@@ -574,19 +580,6 @@ public final class WireCodec {
     private @Nullable Object readValue(ObjectDataInput in) throws IOException {
         byte[] bytes = in.readByteArray();
         return bytes == null ? null : values.read(bytes);
-    }
-
-    /** An update function; one this node refuses becomes a function that fails with the reason. */
-    private MetadataUpdate readUpdate(ObjectDataInput in) throws IOException {
-        Object value = readValue(in);
-        if (value instanceof MetadataUpdate update) {
-            return update;
-        }
-        String reason = value instanceof RejectedValue rejected ? rejected.reason() : "not a MetadataUpdate: " + value;
-        return (process, meta) -> {
-            throw new IllegalArgumentException("the update function was refused by the owner node (" + reason
-                    + "): add its class's package to the allowed classes on every node");
-        };
     }
 
     // ---------------------------------------------------------------- identities
