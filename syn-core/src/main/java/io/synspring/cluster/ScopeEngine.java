@@ -310,10 +310,17 @@ public final class ScopeEngine {
             return locked(() -> updateMemberLocal(group, process, update));
         }
         Membership visible = replica.member(group, process);
-        if (visible == null) {
-            return GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP);
+        Object current;
+        if (visible != null) {
+            current = visible.meta();
+        } else { // maybe joined on its node and not here yet: the owner says
+            Object read = request(process.node(), new Operation.MemberRead(group, process));
+            if (!(read instanceof WireMessage.Stale stale)) {
+                return (GroupUpdateResult) read;
+            }
+            current = stale.current();
         }
-        Object result = updateRemote(process, visible.meta(),
+        Object result = updateRemote(process, current,
                 (expected, meta) -> new Operation.MemberCompareAndSet(group, process, expected, meta), update);
         return result == null ? GroupUpdateResult.of(GroupUpdateResult.Status.RACE_CONDITION)
                 : (GroupUpdateResult) result;
@@ -527,6 +534,10 @@ public final class ScopeEngine {
                 return joinLocal(join.group(), join.process(), join.meta());
             } else if (operation instanceof Operation.Leave leave) {
                 return leaveLocal(leave.group(), leave.process());
+            } else if (operation instanceof Operation.MemberRead read) {
+                Membership existing = replica.member(read.group(), read.process());
+                return existing == null ? GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP)
+                        : new WireMessage.Stale(existing.meta());
             } else if (operation instanceof Operation.MemberCompareAndSet set) {
                 return memberCompareAndSetLocal(set);
             }

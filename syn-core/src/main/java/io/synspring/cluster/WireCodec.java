@@ -460,6 +460,10 @@ public final class WireCodec {
             out.writeByte(5);
             out.writeString(leave.group());
             writeRef(out, leave.process());
+        } else if (operation instanceof Operation.MemberRead read) {
+            out.writeByte(7);
+            out.writeString(read.group());
+            writeRef(out, read.process());
         } else if (operation instanceof Operation.MemberCompareAndSet set) {
             out.writeByte(6);
             out.writeString(set.group());
@@ -484,6 +488,8 @@ public final class WireCodec {
                 return new Operation.Leave(in.readString(), readRef(in));
             case 6:
                 return new Operation.MemberCompareAndSet(in.readString(), readRef(in), readValue(in), readValue(in));
+            case 7:
+                return new Operation.MemberRead(in.readString(), readRef(in));
             default:
                 throw new IllegalArgumentException("unknown operation type " + type);
         }

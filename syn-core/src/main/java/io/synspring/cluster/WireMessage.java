@@ -64,6 +64,9 @@ public sealed interface WireMessage {
 
         record Leave(String group, ProcessRef process) implements Operation {}
 
+        /** Asks for the metadata of {@code process} in {@code group}: answered with a {@link Stale}. */
+        record MemberRead(String group, ProcessRef process) implements Operation {}
+
         /** {@link CompareAndSet} for the metadata of {@code process} in {@code group}. */
         record MemberCompareAndSet(String group, ProcessRef process, @Nullable Object expected,
                 @Nullable Object meta) implements Operation {}

@@ -98,7 +98,8 @@ public final class ValuePolicy {
         List<String> prefixes = new ArrayList<>(BUILT_IN_PREFIXES);
         prefixes.addAll(allowedClassPrefixes);
         this.allowed = List.copyOf(prefixes);
-        CompactSerializationConfig compact = hazelcast.getConfig().getSerializationConfig().getCompactSerializationConfig();
+        CompactSerializationConfig compact =
+                hazelcast.getConfig().getSerializationConfig().getCompactSerializationConfig();
         Set<String> types = new HashSet<>(CompactSerializationConfigAccessor.getRegistrations(compact).keySet());
         types.addAll(CompactSerializationConfigAccessor.getCompactSerializableClassNames(compact));
         this.compactTypes = Set.copyOf(types);
@@ -130,8 +131,8 @@ public final class ValuePolicy {
             bytes = write(value);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(what + " of type " + type + " cannot be serialized ("
-                    + e.getMessage() + "): send data: a record or Serializable class of an allowed package, or a class with a registered"
-                    + " Hazelcast serializer", e);
+                    + e.getMessage() + "): send data, a record or Serializable class of an allowed package, or a"
+                    + " class with a registered Hazelcast serializer", e);
         }
         if (bytes.length > maxBytes) {
             throw new IllegalArgumentException(what + " is " + bytes.length + " bytes serialized, more than the "
