@@ -104,7 +104,7 @@ public final class NodeRegistry implements AutoCloseable {
                 settings.transportSsl(), settings.nodeNameInCertificate(), settings.clusterSecret()),
                 new ClusterListener());
         this.self = cluster.self();
-        this.codec = new WireCodec(hazelcast);
+        this.codec = new WireCodec(hazelcast, settings.allowedClassPrefixes());
         this.guard = new Guard(codec, settings);
         this.pool = new ForkJoinPool(settings.workerThreads(), pool -> {
             ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);

@@ -34,12 +34,12 @@ public final class Guard {
     }
 
     public void meta(@Nullable Object meta) {
-        codec.checkTransferable(meta, settings.maxMetadataBytes(), "the metadata");
+        codec.checkTransferable(meta, settings.maxMetadataBytes(), "the metadata", true);
     }
 
     public Object message(@Nullable Object message) {
         Objects.requireNonNull(message, "the message must not be null");
-        codec.checkTransferable(message, settings.maxMessageBytes(), "the message");
+        codec.checkTransferable(message, settings.maxMessageBytes(), "the message", false);
         return message;
     }
 }

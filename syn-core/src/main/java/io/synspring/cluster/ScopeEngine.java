@@ -42,6 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,8 @@ public final class ScopeEngine {
 
     private static final Logger log = LoggerFactory.getLogger(ScopeEngine.class);
     private static final int MAX_BATCH = 2048;
+    /** How many times an update of a remote process's metadata is computed before giving up on a busy entry. */
+    public static final int UPDATE_ATTEMPTS = 16;
 
     /** What a scope engine needs from its node. */
     public record Context(NodeId self, ProcessTable processes, WireCodec codec, HazelcastCluster cluster,
@@ -171,6 +174,12 @@ public final class ScopeEngine {
         return locked(() -> unregisterLocal(name, visible.process()));
     }
 
+    /**
+     * Runs {@code update} on the current metadata of {@code name}. For a local process it runs once, under the
+     * scope lock. For a remote one it runs here, on the metadata of this node's replica, and the owner sets the
+     * result only if the metadata is still the one the function saw; otherwise the function runs again on the
+     * owner's current metadata, up to {@value #UPDATE_ATTEMPTS} times, then the result is RACE_CONDITION.
+     */
     public UpdateResult update(String name, MetadataUpdate update) {
         Registration visible = replica.lookup(name);
         if (visible == null) {
@@ -179,10 +188,38 @@ public final class ScopeEngine {
         if (!isSelfOrLax(visible.process())) {
             return UpdateResult.of(UpdateResult.Status.NOT_SELF);
         }
-        if (!isLocal(visible.process())) {
-            return (UpdateResult) request(visible.node(), new Operation.Update(name, visible.process(), update));
+        if (isLocal(visible.process())) {
+            return locked(() -> updateLocal(name, visible.process(), update));
         }
-        return locked(() -> updateLocal(name, visible.process(), update));
+        Object result = updateRemote(visible.process(), visible.meta(),
+                (expected, meta) -> new Operation.CompareAndSet(name, visible.process(), expected, meta), update);
+        return result == null ? UpdateResult.of(UpdateResult.Status.RACE_CONDITION) : (UpdateResult) result;
+    }
+
+    /**
+     * Computes new metadata here and has the owner of {@code process} compare-and-set it, again on the current
+     * metadata the owner answers with while it changed meanwhile: the function never leaves this node.
+     *
+     * @return the owner's result, or {@code null} if the metadata kept changing for {@value #UPDATE_ATTEMPTS}
+     *     attempts
+     */
+    private @Nullable Object updateRemote(ProcessRef process, @Nullable Object current,
+            BiFunction<@Nullable Object, @Nullable Object, Operation> compareAndSet, MetadataUpdate update) {
+        Object expected = current;
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+            if (expected instanceof RejectedValue rejected) {
+                throw new IllegalArgumentException("the current metadata was refused by this node (" + rejected.reason()
+                        + "), so it cannot be updated from here: update it on its own node, or allow its class here");
+            }
+            Object meta = update.apply(process, expected);
+            context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata", true);
+            Object result = request(process.node(), compareAndSet.apply(expected, meta));
+            if (!(result instanceof WireMessage.Stale stale)) {
+                return result;
+            }
+            expected = stale.current();
+        }
+        return null;
     }
 
     private RegisterResult registerLocal(String name, ProcessRef process, @Nullable Object meta) {
@@ -216,11 +253,28 @@ public final class ScopeEngine {
                     : UpdateResult.of(UpdateResult.Status.RACE_CONDITION);
         }
         Object meta = update.apply(process, claim.meta());
+        if (!Objects.equals(meta, claim.meta())) {
+            context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata", true);
+        }
+        return setLocal(claim, meta);
+    }
+
+    /** Sets the metadata of the caller's update if the owner still holds what it computed from. */
+    private Object compareAndSetLocal(Operation.CompareAndSet set) {
+        Registration claim = replica.claim(set.name(), set.process());
+        if (claim == null) {
+            return replica.lookup(set.name()) == null ? UpdateResult.of(UpdateResult.Status.UNDEFINED)
+                    : UpdateResult.of(UpdateResult.Status.RACE_CONDITION);
+        }
+        return Objects.equals(claim.meta(), set.expected()) ? setLocal(claim, set.meta())
+                : new WireMessage.Stale(claim.meta());
+    }
+
+    private UpdateResult setLocal(Registration claim, @Nullable Object meta) {
         if (Objects.equals(meta, claim.meta())) {
             return UpdateResult.ok(claim);
         }
-        context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata");
-        Registration updated = new Registration(name, process, meta, now());
+        Registration updated = new Registration(claim.name(), claim.process(), meta, now());
         commit(new Change.Register(updated, Reason.NORMAL));
         return UpdateResult.ok(updated);
     }
@@ -247,14 +301,29 @@ public final class ScopeEngine {
         return locked(() -> leaveLocal(group, process));
     }
 
+    /** Like {@link #update}, for the metadata of {@code process} in {@code group}. */
     public GroupUpdateResult updateMember(String group, ProcessRef process, MetadataUpdate update) {
         if (!isSelfOrLax(process)) {
             return GroupUpdateResult.of(GroupUpdateResult.Status.NOT_SELF);
         }
-        if (!isLocal(process)) {
-            return (GroupUpdateResult) request(process.node(), new Operation.GroupUpdate(group, process, update));
+        if (isLocal(process)) {
+            return locked(() -> updateMemberLocal(group, process, update));
         }
-        return locked(() -> updateMemberLocal(group, process, update));
+        Membership visible = replica.member(group, process);
+        Object current;
+        if (visible != null) {
+            current = visible.meta();
+        } else { // maybe joined on its node and not here yet: the owner says
+            Object read = request(process.node(), new Operation.MemberRead(group, process));
+            if (!(read instanceof WireMessage.Stale stale)) {
+                return (GroupUpdateResult) read;
+            }
+            current = stale.current();
+        }
+        Object result = updateRemote(process, current,
+                (expected, meta) -> new Operation.MemberCompareAndSet(group, process, expected, meta), update);
+        return result == null ? GroupUpdateResult.of(GroupUpdateResult.Status.RACE_CONDITION)
+                : (GroupUpdateResult) result;
     }
 
     private JoinResult joinLocal(String group, ProcessRef process, @Nullable Object meta) {
@@ -282,11 +351,27 @@ public final class ScopeEngine {
             return GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP);
         }
         Object meta = update.apply(process, existing.meta());
+        if (!Objects.equals(meta, existing.meta())) {
+            context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata", true);
+        }
+        return setMemberLocal(existing, meta);
+    }
+
+    /** Sets the metadata of the caller's member update if the owner still holds what it computed from. */
+    private Object memberCompareAndSetLocal(Operation.MemberCompareAndSet set) {
+        Membership existing = replica.member(set.group(), set.process());
+        if (existing == null) {
+            return GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP);
+        }
+        return Objects.equals(existing.meta(), set.expected()) ? setMemberLocal(existing, set.meta())
+                : new WireMessage.Stale(existing.meta());
+    }
+
+    private GroupUpdateResult setMemberLocal(Membership existing, @Nullable Object meta) {
         if (Objects.equals(meta, existing.meta())) {
             return GroupUpdateResult.ok(existing);
         }
-        context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata");
-        Membership updated = new Membership(group, process, meta, now());
+        Membership updated = new Membership(existing.group(), existing.process(), meta, now());
         commit(new Change.Join(updated, Reason.NORMAL));
         return GroupUpdateResult.ok(updated);
     }
@@ -432,7 +517,9 @@ public final class ScopeEngine {
         }
         try {
             Object meta = operation instanceof Operation.Register register ? register.meta()
-                    : operation instanceof Operation.Join join ? join.meta() : null;
+                    : operation instanceof Operation.Join join ? join.meta()
+                    : operation instanceof Operation.CompareAndSet set ? set.meta()
+                    : operation instanceof Operation.MemberCompareAndSet set ? set.meta() : null;
             if (meta instanceof RejectedValue rejected) {
                 throw new IllegalArgumentException("the metadata was refused by the owner node " + self + " ("
                         + rejected.reason() + "): add its class's package to the allowed classes on every node");
@@ -441,14 +528,18 @@ public final class ScopeEngine {
                 return registerLocal(register.name(), register.process(), register.meta());
             } else if (operation instanceof Operation.Unregister unregister) {
                 return unregisterLocal(unregister.name(), unregister.process());
-            } else if (operation instanceof Operation.Update update) {
-                return updateLocal(update.name(), update.process(), update.update());
+            } else if (operation instanceof Operation.CompareAndSet set) {
+                return compareAndSetLocal(set);
             } else if (operation instanceof Operation.Join join) {
                 return joinLocal(join.group(), join.process(), join.meta());
             } else if (operation instanceof Operation.Leave leave) {
                 return leaveLocal(leave.group(), leave.process());
-            } else if (operation instanceof Operation.GroupUpdate update) {
-                return updateMemberLocal(update.group(), update.process(), update.update());
+            } else if (operation instanceof Operation.MemberRead read) {
+                Membership existing = replica.member(read.group(), read.process());
+                return existing == null ? GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP)
+                        : new WireMessage.Stale(existing.meta());
+            } else if (operation instanceof Operation.MemberCompareAndSet set) {
+                return memberCompareAndSetLocal(set);
             }
             throw new IllegalArgumentException("unknown operation " + operation);
         } catch (RuntimeException e) {

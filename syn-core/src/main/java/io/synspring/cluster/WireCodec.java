@@ -3,9 +3,7 @@ package io.synspring.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.nio.BufferObjectDataInput;
 import com.hazelcast.internal.nio.BufferObjectDataOutput;
-import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.InternalSerializationService;
-import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
@@ -20,6 +18,7 @@ import io.synspring.cluster.WireMessage.Request;
 import io.synspring.cluster.WireMessage.Response;
 import io.synspring.cluster.WireMessage.Sync;
 import io.synspring.events.Reason;
+import io.synspring.internal.wire.ValuePolicy;
 import io.synspring.groups.GroupUpdateResult;
 import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
@@ -27,7 +26,6 @@ import io.synspring.groups.Membership;
 import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.ReplyTo;
-import io.synspring.registry.MetadataUpdate;
 import io.synspring.registry.RegisterResult;
 import io.synspring.registry.Registration;
 import io.synspring.registry.UnregisterResult;
@@ -38,6 +36,7 @@ import io.synspring.replication.OwnerSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,8 +45,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns {@link WireMessage}s into bytes and back. The protocol's own fields are written field by field;
- * user values (metadata, messages, replies, update functions) go through the Hazelcast instance's
- * serialization, so its serializers and its deserialization allowlist apply to them.
+ * user values (metadata, messages, replies) go through the {@link ValuePolicy}, which decides what may cross
+ * and encodes it with the Hazelcast instance's serializers.
  */
 public final class WireCodec {
 
@@ -68,43 +67,24 @@ public final class WireCodec {
     private static final byte SNAPSHOT_END = 4;
 
     private final InternalSerializationService serialization;
+    private final ValuePolicy values;
     private final ConcurrentHashMap<NodeId, NodeId> nodes = new ConcurrentHashMap<>();
 
-    public WireCodec(HazelcastInstance hazelcast) {
+    /** @param allowedClassPrefixes the classes, besides the JDK's, Hazelcast's and Syn's, values may hold */
+    public WireCodec(HazelcastInstance hazelcast, Collection<String> allowedClassPrefixes) {
         this.serialization =
                 (InternalSerializationService) ((SerializationServiceSupport) hazelcast).getSerializationService();
+        this.values = new ValuePolicy(hazelcast, allowedClassPrefixes);
     }
 
     /**
-     * Checks at the call, not later on a remote node, that {@code value} can cross the wire: it serializes,
-     * is at most {@code maxBytes}, and the deserialization allowlist lets it back in.
+     * Checks at the call, not later on a remote node, that {@code value} may cross the wire: see
+     * {@link ValuePolicy#check}.
      *
      * @throws IllegalArgumentException saying what is wrong and what to do
      */
-    public void checkTransferable(@Nullable Object value, int maxBytes, String what) {
-        if (value == null || value instanceof String && ((String) value).length() * 3 <= maxBytes
-                || value instanceof Number || value instanceof Boolean || value instanceof ProcessRef) {
-            return;
-        }
-        Data data;
-        try {
-            data = serialization.toData(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(what + " of type " + value.getClass().getName()
-                    + " cannot be serialized: make it Serializable or register a Hazelcast serializer for it ("
-                    + e.getMessage() + ")", e);
-        }
-        if (data.totalSize() > maxBytes) {
-            throw new IllegalArgumentException(what + " is " + data.totalSize() + " bytes serialized, more than the "
-                    + maxBytes + " allowed: keep it small or raise the limit");
-        }
-        try {
-            serialization.toObject(data);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(what + " of type " + value.getClass().getName()
-                    + " would be refused by the receiving nodes: add its package to the deserialization allowlist ("
-                    + e.getMessage() + ")", e);
-        }
+    public void checkTransferable(@Nullable Object value, int maxBytes, String what, boolean mustEqual) {
+        values.check(value, maxBytes, what, mustEqual);
     }
 
     /**
@@ -465,11 +445,12 @@ public final class WireCodec {
             out.writeByte(2);
             out.writeString(unregister.name());
             writeRef(out, unregister.process());
-        } else if (operation instanceof Operation.Update update) {
+        } else if (operation instanceof Operation.CompareAndSet set) {
             out.writeByte(3);
-            out.writeString(update.name());
-            writeRef(out, update.process());
-            writeValue(out, update.update());
+            out.writeString(set.name());
+            writeRef(out, set.process());
+            writeValue(out, set.expected());
+            writeValue(out, set.meta());
         } else if (operation instanceof Operation.Join join) {
             out.writeByte(4);
             out.writeString(join.group());
@@ -479,11 +460,16 @@ public final class WireCodec {
             out.writeByte(5);
             out.writeString(leave.group());
             writeRef(out, leave.process());
-        } else if (operation instanceof Operation.GroupUpdate update) {
+        } else if (operation instanceof Operation.MemberRead read) {
+            out.writeByte(7);
+            out.writeString(read.group());
+            writeRef(out, read.process());
+        } else if (operation instanceof Operation.MemberCompareAndSet set) {
             out.writeByte(6);
-            out.writeString(update.group());
-            writeRef(out, update.process());
-            writeValue(out, update.update());
+            out.writeString(set.group());
+            writeRef(out, set.process());
+            writeValue(out, set.expected());
+            writeValue(out, set.meta());
         }
     }
 
@@ -495,13 +481,15 @@ public final class WireCodec {
             case 2:
                 return new Operation.Unregister(in.readString(), readRef(in));
             case 3:
-                return new Operation.Update(in.readString(), readRef(in), readUpdate(in));
+                return new Operation.CompareAndSet(in.readString(), readRef(in), readValue(in), readValue(in));
             case 4:
                 return new Operation.Join(in.readString(), readRef(in), readValue(in));
             case 5:
                 return new Operation.Leave(in.readString(), readRef(in));
             case 6:
-                return new Operation.GroupUpdate(in.readString(), readRef(in), readUpdate(in));
+                return new Operation.MemberCompareAndSet(in.readString(), readRef(in), readValue(in), readValue(in));
+            case 7:
+                return new Operation.MemberRead(in.readString(), readRef(in));
             default:
                 throw new IllegalArgumentException("unknown operation type " + type);
         }
@@ -534,20 +522,22 @@ public final class WireCodec {
             if (update.membership() != null) {
                 writeMembership(out, update.membership());
             }
+        } else if (result instanceof WireMessage.Stale stale) {
+            out.writeByte(8);
+            writeValue(out, stale.current());
         } else if (result instanceof Failure failure) {
             out.writeByte(7);
             out.writeString(failure.exceptionType());
             out.writeString(failure.message());
-            Object cause = null;
+            byte[] cause = null;
             if (failure.cause() != null) {
                 try {
-                    serialization.toData(failure.cause());
-                    cause = failure.cause();
+                    cause = values.write(failure.cause());
                 } catch (RuntimeException notSerializable) {
                     // the type and message above still reach the caller
                 }
             }
-            writeValue(out, cause);
+            out.writeByteArray(cause);
         } else {
             throw new IllegalArgumentException("not a response value: " + result);
         }
@@ -578,6 +568,8 @@ public final class WireCodec {
                 Object cause = readValue(in);
                 return new Failure(exceptionType, message, cause instanceof Throwable ? (Throwable) cause : null);
             }
+            case 8:
+                return new WireMessage.Stale(readValue(in));
             default:
                 throw new IllegalArgumentException("unknown result type " + type);
         }
@@ -587,34 +579,13 @@ public final class WireCodec {
 
     /** A user value, length-prefixed so that one refused value never garbles the rest of the message. */
     private void writeValue(ObjectDataOutput out, @Nullable Object value) throws IOException {
-        Data data = serialization.toData(value);
-        out.writeByteArray(data == null ? null : data.toByteArray());
+        out.writeByteArray(value == null ? null : values.write(value));
     }
 
-    /** A user value, or a {@link RejectedValue} if this node refuses to instantiate it. */
+    /** A user value, or a {@link RejectedValue} if this node refuses to instantiate it (see {@link ValuePolicy}). */
     private @Nullable Object readValue(ObjectDataInput in) throws IOException {
         byte[] bytes = in.readByteArray();
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            return serialization.toObject(new HeapData(bytes));
-        } catch (RuntimeException refused) {
-            return new RejectedValue(String.valueOf(refused.getMessage()));
-        }
-    }
-
-    /** An update function; one this node refuses becomes a function that fails with the reason. */
-    private MetadataUpdate readUpdate(ObjectDataInput in) throws IOException {
-        Object value = readValue(in);
-        if (value instanceof MetadataUpdate update) {
-            return update;
-        }
-        String reason = value instanceof RejectedValue rejected ? rejected.reason() : "not a MetadataUpdate: " + value;
-        return (process, meta) -> {
-            throw new IllegalArgumentException("the update function was refused by the owner node (" + reason
-                    + "): add its class's package to the allowed classes on every node");
-        };
+        return bytes == null ? null : values.read(bytes);
     }
 
     // ---------------------------------------------------------------- identities

@@ -2,7 +2,6 @@ package io.synspring.cluster;
 
 import io.synspring.process.ProcessRef;
 import io.synspring.process.ReplyTo;
-import io.synspring.registry.MetadataUpdate;
 import io.synspring.replication.ChangeBatch;
 import io.synspring.replication.OwnerSnapshot;
 import org.jspecify.annotations.Nullable;
@@ -53,14 +52,28 @@ public sealed interface WireMessage {
 
         record Unregister(String name, ProcessRef process) implements Operation {}
 
-        record Update(String name, ProcessRef process, MetadataUpdate update) implements Operation {}
+        /**
+         * Sets the metadata of {@code name}, held by {@code process}, to {@code meta} if it still is
+         * {@code expected}; otherwise the owner answers with a {@link Stale}. How an update computed on the
+         * calling node is applied by the owner: data crosses the wire, never code.
+         */
+        record CompareAndSet(String name, ProcessRef process, @Nullable Object expected, @Nullable Object meta)
+                implements Operation {}
 
         record Join(String group, ProcessRef process, @Nullable Object meta) implements Operation {}
 
         record Leave(String group, ProcessRef process) implements Operation {}
 
-        record GroupUpdate(String group, ProcessRef process, MetadataUpdate update) implements Operation {}
+        /** Asks for the metadata of {@code process} in {@code group}: answered with a {@link Stale}. */
+        record MemberRead(String group, ProcessRef process) implements Operation {}
+
+        /** {@link CompareAndSet} for the metadata of {@code process} in {@code group}. */
+        record MemberCompareAndSet(String group, ProcessRef process, @Nullable Object expected,
+                @Nullable Object meta) implements Operation {}
     }
+
+    /** The answer to a compare-and-set whose expected metadata was not current: here is the current one. */
+    record Stale(@Nullable Object current) {}
 
     /** An operation that threw on the owner node. */
     record Failure(String exceptionType, String message, @Nullable Throwable cause) {}

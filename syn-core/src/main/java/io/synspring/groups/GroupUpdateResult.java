@@ -12,7 +12,12 @@ public record GroupUpdateResult(Status status, @Nullable Membership membership) 
         /** The process is not a member of the group. */
         NOT_IN_GROUP,
         /** Strict mode: only the process itself may update its membership. */
-        NOT_SELF
+        NOT_SELF,
+        /**
+         * The process runs on another node, where its metadata in the group changed every time the update was
+         * computed, {@value io.synspring.cluster.ScopeEngine#UPDATE_ATTEMPTS} times: nothing was written.
+         */
+        RACE_CONDITION
     }
 
     public static GroupUpdateResult ok(Membership membership) {

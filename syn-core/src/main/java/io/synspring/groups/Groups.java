@@ -70,7 +70,11 @@ public final class Groups {
         return engine.leave(group, Objects.requireNonNull(process, "process"));
     }
 
-    /** Replaces the metadata of {@code process} in {@code group}, atomically on the process's node. */
+    /**
+     * Replaces the metadata of {@code process} in {@code group} with {@code update}'s result, as a
+     * compare-and-set on the process's node; like {@link io.synspring.registry.Registry#update}, the function
+     * runs on this node, possibly more than once, and must have no side effects.
+     */
     public GroupUpdateResult update(String group, ProcessRef process, MetadataUpdate update) {
         guard.name(group, "group name");
         Objects.requireNonNull(process, "process");

@@ -87,8 +87,13 @@ public final class Registry {
     }
 
     /**
-     * Replaces the metadata of {@code name} with {@code update}'s result, atomically on the node of the
-     * process. An exception thrown by {@code update} is rethrown here.
+     * Replaces the metadata of {@code name} with {@code update}'s result, as a compare-and-set on the node of
+     * the process: the function runs on this node (it is never sent anywhere) and its result is written only if
+     * the metadata it was given is still current, otherwise it runs again on the current one. It may therefore
+     * run more than once and must have no side effects (see {@link MetadataUpdate}). An exception thrown by
+     * {@code update} is rethrown here; equal metadata writes nothing.
+     *
+     * @throws IllegalArgumentException if the new metadata cannot cross the wire
      */
     public UpdateResult update(String name, MetadataUpdate update) {
         guard.name(name, "name");

@@ -16,7 +16,11 @@ public record UpdateResult(Status status, @Nullable Registration registration) {
         UNDEFINED,
         /** Strict mode: only the process itself may update its registration. */
         NOT_SELF,
-        /** This node's replica and the owner disagree about who holds the name. */
+        /**
+         * This node's replica and the owner disagree about who holds the name; or the process runs on another
+         * node, where its metadata changed every time the update was computed
+         * ({@value io.synspring.cluster.ScopeEngine#UPDATE_ATTEMPTS} times): nothing was written.
+         */
         RACE_CONDITION
     }
 

@@ -31,7 +31,7 @@ class WireCodecTest {
     @BeforeAll
     static void startOneNode() {
         cluster = TestCluster.start(1);
-        codec = new WireCodec(cluster.node(0).hazelcast());
+        codec = new WireCodec(cluster.node(0).hazelcast(), java.util.List.of());
     }
 
     @AfterAll

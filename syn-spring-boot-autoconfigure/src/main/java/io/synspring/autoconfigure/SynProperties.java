@@ -190,8 +190,9 @@ public class SynProperties {
     public static class Serialization {
 
         /**
-         * Class-name prefixes (e.g. "com.example.devices.") allowed to arrive over the network in metadata and
-         * messages, besides java.*, Hazelcast's and Syn's own. Anything else is rejected on arrival.
+         * Class-name prefixes (e.g. "com.example.devices.") allowed to cross the network in metadata, messages
+         * and replies, whatever their serialization (Java or Compact), besides java.*, Hazelcast's and Syn's own
+         * and classes with a registered Compact serializer. Anything else is refused at the call and on arrival.
          */
         private List<String> allowedClasses = new ArrayList<>();
 
