@@ -30,12 +30,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One gateway node with its real web server, WebSockets and Syn node (standalone, loopback, a cluster name of its
- * own), driven over HTTP and WebSocket: the exact paths and JSON shapes of the API, device tokens.
+ * own), driven over HTTP and WebSocket: the exact paths and JSON shapes of the API, device tokens and origins.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "syn.node-name=solo", "server.address=127.0.0.1", "sample.devices.key=" + DeviceClient.KEY })
+        properties = { "syn.node-name=solo", "server.address=127.0.0.1", "sample.devices.key=" + DeviceClient.KEY,
+                "sample.dashboard.allowed-origins=" + GatewayApiTest.CONSOLE })
 class GatewayApiTest {
 
+    /** The one other origin this node's pages may come from (sample.dashboard.allowed-origins). */
+    static final String CONSOLE = "https://console.example.com";
     private static final Duration SOON = Duration.ofSeconds(10);
 
     @DynamicPropertySource
@@ -252,6 +255,40 @@ class GatewayApiTest {
                 + DeviceClient.token(DeviceClient.KEY, "tab-1")), "tab-1", true, Map.of());
         clients.add(browser);
         assertThat(awaitFrame(browser, "welcome").path("id").asString()).isEqualTo("tab-1");
+    }
+
+    @Test
+    void pagesOfOtherOriginsAreRefusedByTheApiTheEventStreamAndTheDeviceEndpoint() {
+        String own = "http://127.0.0.1:" + port;
+        String foreign = "https://attacker.example";
+
+        Http.Response stream = Http.get(uri("/api/events"), "Origin", foreign, "Accept", "text/event-stream");
+        assertThat(stream.status()).isEqualTo(403);
+        try (EventStream ownPage = EventStream.open(port, own); EventStream console = EventStream.open(port, CONSOLE)) {
+            await().atMost(SOON).until(() -> !ownPage.events().isEmpty() && !console.events().isEmpty());
+        }
+        Http.Response fromConsole = Http.get(uri("/api/cluster"), "Origin", CONSOLE);
+        assertThat(fromConsole.status()).isEqualTo(200);
+        assertThat(fromConsole.headers().firstValue("Access-Control-Allow-Origin")).hasValue(CONSOLE);
+
+        // what a foreign page could make a visitor's browser send: refused before it does anything
+        assertThat(Http.post(uri("/api/simulate?count=1&prefix=csrf-"), "", "Origin", foreign).status()).isEqualTo(403);
+        assertThat(Http.get(uri("/api/devices/csrf-0")).status()).isEqualTo(404);
+        assertThat(Http.post(uri("/api/simulate?count=1&prefix=own-"), "", "Origin", own).status()).isEqualTo(200);
+
+        String withToken = "tenant=web&token=" + DeviceClient.token(DeviceClient.KEY, "tab-2");
+        assertThatThrownBy(() -> DeviceClient.open(DeviceClient.uri(port, "tab-2", withToken), "tab-2", true,
+                Map.of("Origin", foreign))).isInstanceOfSatisfying(DeviceClient.Refused.class,
+                        refused -> assertThat(refused.status()).isEqualTo(403));
+        assertThat(syn.registry("devices").lookup("tab-2")).isEmpty();
+        DeviceClient fromOwnPage = DeviceClient.open(DeviceClient.uri(port, "tab-2", withToken), "tab-2", true,
+                Map.of("Origin", own));
+        clients.add(fromOwnPage);
+        awaitFrame(fromOwnPage, "welcome");
+        DeviceClient fromConsolePage = DeviceClient.open(DeviceClient.uri(port, "tab-3", "tenant=web&token="
+                + DeviceClient.token(DeviceClient.KEY, "tab-3")), "tab-3", true, Map.of("Origin", CONSOLE));
+        clients.add(fromConsolePage);
+        awaitFrame(fromConsolePage, "welcome");
     }
 
     @Test

@@ -53,7 +53,8 @@ class DeviceTokensTest {
     }
 
     private static DeviceTokens tokens(String key) {
-        return new DeviceTokens(new SampleProperties(new SampleProperties.Devices(key)));
+        return new DeviceTokens(new SampleProperties(new SampleProperties.Devices(key),
+                new SampleProperties.Dashboard(List.of())));
     }
 
     @Configuration(proxyBeanMethods = false)
