@@ -1,5 +1,6 @@
 package io.synspring.sample.device;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -87,7 +88,7 @@ final class DeviceHandshake implements HandshakeInterceptor {
         response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
         try {
             response.getBody().write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException gone) {
+        } catch (IOException gone) {
             log.debug("could not answer a refused device: {}", gone.toString());
         }
         return false;
