@@ -189,15 +189,17 @@
 
   let browserDevice = null;
 
-  function connectDevice(id, tenant) {
+  function connectDevice(id, tenant, token) {
     if (browserDevice) browserDevice.close(1000, 'replaced');
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const base = location.pathname.replace(/[^/]*$/, '');
     const url = scheme + '://' + location.host + base + 'ws/devices/' + encodeURIComponent(id) + '?tenant=' + encodeURIComponent(tenant);
-    const socket = new WebSocket(url);
+    // a browser's WebSocket cannot send an Authorization header: the token goes in the query
+    const socket = new WebSocket(url + '&token=' + encodeURIComponent(token));
     const log = ['device ' + id + ' (' + tenant + ') → ' + url];
     const write = (line) => { log.push(line); if (log.length > 40) log.splice(1, 1); show('Browser device', log.join('\n')); };
-    socket.onopen = () => write('connected');
+    let opened = false;
+    socket.onopen = () => { opened = true; write('connected'); };
     socket.onmessage = (m) => {
       write('⇣ ' + m.data);
       let frame = null;
@@ -208,7 +210,11 @@
         write('⇡ ' + pong);
       }
     };
-    socket.onclose = (c) => { write('closed: ' + c.code + (c.reason ? ' ' + c.reason : '')); if (browserDevice === socket) browserDevice = null; };
+    socket.onclose = (c) => {
+      // a refused handshake (HTTP 401 for a missing or wrong token) reaches a page only as 1006
+      write(opened ? 'closed: ' + c.code + (c.reason ? ' ' + c.reason : '') : 'refused (' + c.code + '): is the token this device\'s?');
+      if (browserDevice === socket) browserDevice = null;
+    };
     browserDevice = socket;
   }
 
@@ -227,7 +233,7 @@
         case 'ping':
           call('POST', 'api/tenants/' + encodeURIComponent(v('tenant')) + '/ping?timeoutMs=' + encodeURIComponent(v('timeoutMs')));
           break;
-        case 'connect': connectDevice(v('id'), v('tenant')); break;
+        case 'connect': connectDevice(v('id'), v('tenant'), v('token')); break;
       }
     });
     form.querySelectorAll('[data-secondary]').forEach((button) => button.addEventListener('click', () => {

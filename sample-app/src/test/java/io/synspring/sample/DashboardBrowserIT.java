@@ -132,12 +132,20 @@ class DashboardBrowserIT {
                 By.cssSelector("li.event[data-type='UNREGISTERED'][data-name='door-7']")).isEmpty());
         await("node-2 tile back to 4").atMost(UPDATE).until(() -> nodeDevices("node-2") == 4);
 
-        // the page itself can be a device: it connects to node 1 and answers a ping sent from node 3
+        // the page itself can be a device, with its token: it connects to node 1 and answers a ping sent from node 3
         WebElement connect = browser.findElement(By.cssSelector("form[data-action='connect']"));
         connect.findElement(By.name("id")).sendKeys("browser-1");
         WebElement tenant = connect.findElement(By.name("tenant"));
         tenant.clear();
         tenant.sendKeys("web");
+        WebElement token = connect.findElement(By.name("token"));
+        token.sendKeys(DeviceClient.token(DeviceClient.KEY, "browser-2"));
+        connect.findElement(By.tagName("button")).click();
+        await("another device's token refused").atMost(UPDATE)
+                .until(() -> browser.findElement(By.id("output")).getText().contains("refused"));
+        assertThat(Http.get(cluster.node(1).uri("/api/devices/browser-1")).status()).isEqualTo(404);
+        token.clear();
+        token.sendKeys(DeviceClient.token(DeviceClient.KEY, "browser-1"));
         connect.findElement(By.tagName("button")).click();
         await("browser device registered").atMost(UPDATE).until(() -> nodeDevices("node-1") == 1);
         await("node 3 finds it").atMost(UPDATE)

@@ -1,6 +1,7 @@
 package io.synspring.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.synspring.NodeRegistry;
@@ -13,7 +14,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -27,12 +30,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One gateway node with its real web server, WebSockets and Syn node (standalone, loopback, a cluster name of its
- * own), driven over HTTP and WebSocket: the exact paths and JSON shapes of the API.
+ * own), driven over HTTP and WebSocket: the exact paths and JSON shapes of the API, device tokens and origins.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "syn.node-name=solo", "server.address=127.0.0.1" })
+        properties = { "syn.node-name=solo", "server.address=127.0.0.1", "sample.devices.key=" + DeviceClient.KEY,
+                "sample.dashboard.allowed-origins=" + GatewayApiTest.CONSOLE })
 class GatewayApiTest {
 
+    /** The one other origin this node's pages may come from (sample.dashboard.allowed-origins). */
+    static final String CONSOLE = "https://console.example.com";
     private static final Duration SOON = Duration.ofSeconds(10);
 
     @DynamicPropertySource
@@ -214,6 +220,77 @@ class GatewayApiTest {
     }
 
     @Test
+    void aDeviceWithoutItsOwnTokenIsRefusedAtTheHandshakeAndTheConnectedDeviceKeepsItsName() throws Exception {
+        DeviceClient owner = connect("lock-1", "acme", true);
+        awaitFrame(owner, "welcome");
+        ProcessRef holder = syn.registry("devices").lookup("lock-1").orElseThrow().process();
+        String othersToken = DeviceClient.token(DeviceClient.KEY, "lock-2");
+        String ownTokenUnderAnotherKey = DeviceClient.token("another-key-of-at-least-32-characters", "lock-1");
+        Map<String, Map<String, String>> wrongHeaders = new LinkedHashMap<>();
+        wrongHeaders.put("another device's token", Map.of("Authorization", "Bearer " + othersToken));
+        wrongHeaders.put("its id under another key", Map.of("Authorization", "Bearer " + ownTokenUnderAnotherKey));
+        wrongHeaders.put("not base64url", Map.of("Authorization", "Bearer lock-1"));
+        for (var attempt : wrongHeaders.entrySet()) {
+            assertRefused(attempt.getKey(), "lock-1", "tenant=acme", attempt.getValue(), "invalid_token");
+        }
+        assertRefused("another device's token in the query", "lock-1", "tenant=acme&token=" + othersToken, Map.of(),
+                "invalid_token");
+        assertRefused("no token", "lock-1", "tenant=acme", Map.of(), "");
+        assertRefused("not a bearer token", "lock-1", "tenant=acme",
+                Map.of("Authorization", "Basic " + DeviceClient.token(DeviceClient.KEY, "lock-1")), "");
+        // a name nobody holds is not taken either
+        assertRefused("another device's token, free name", "lock-3", "tenant=acme",
+                Map.of("Authorization", "Bearer " + othersToken), "invalid_token");
+        assertThat(syn.registry("devices").lookup("lock-3")).isEmpty();
+
+        assertThat(syn.registry("devices").lookup("lock-1").orElseThrow().process()).isEqualTo(holder);
+        assertThat(owner.closed()).isNotDone();
+        assertThat(Http.post(uri("/api/devices/lock-1/commands"), "{\"open\":false}").status()).isEqualTo(202);
+        awaitFrame(owner, "command");
+    }
+
+    @Test
+    void aBrowserMayGiveTheTokenInTheQuery() {
+        DeviceClient browser = DeviceClient.open(DeviceClient.uri(port, "tab-1", "tenant=web&token="
+                + DeviceClient.token(DeviceClient.KEY, "tab-1")), "tab-1", true, Map.of());
+        clients.add(browser);
+        assertThat(awaitFrame(browser, "welcome").path("id").asString()).isEqualTo("tab-1");
+    }
+
+    @Test
+    void pagesOfOtherOriginsAreRefusedByTheApiTheEventStreamAndTheDeviceEndpoint() {
+        String own = "http://127.0.0.1:" + port;
+        String foreign = "https://attacker.example";
+
+        assertThatThrownBy(() -> EventStream.open(port, foreign)).hasMessage("GET /api/events answered 403");
+        try (EventStream ownPage = EventStream.open(port, own); EventStream console = EventStream.open(port, CONSOLE)) {
+            await().atMost(SOON).until(() -> !ownPage.events().isEmpty() && !console.events().isEmpty());
+        }
+        Http.Response fromConsole = Http.get(uri("/api/cluster"), "Origin", CONSOLE);
+        assertThat(fromConsole.status()).isEqualTo(200);
+        assertThat(fromConsole.headers().firstValue("Access-Control-Allow-Origin")).hasValue(CONSOLE);
+
+        // what a foreign page could make a visitor's browser send: refused before it does anything
+        assertThat(Http.post(uri("/api/simulate?count=1&prefix=csrf-"), "", "Origin", foreign).status()).isEqualTo(403);
+        assertThat(Http.get(uri("/api/devices/csrf-0")).status()).isEqualTo(404);
+        assertThat(Http.post(uri("/api/simulate?count=1&prefix=own-"), "", "Origin", own).status()).isEqualTo(200);
+
+        String withToken = "tenant=web&token=" + DeviceClient.token(DeviceClient.KEY, "tab-2");
+        assertThatThrownBy(() -> DeviceClient.open(DeviceClient.uri(port, "tab-2", withToken), "tab-2", true,
+                Map.of("Origin", foreign))).isInstanceOfSatisfying(DeviceClient.Refused.class,
+                        refused -> assertThat(refused.status()).isEqualTo(403));
+        assertThat(syn.registry("devices").lookup("tab-2")).isEmpty();
+        DeviceClient fromOwnPage = DeviceClient.open(DeviceClient.uri(port, "tab-2", withToken), "tab-2", true,
+                Map.of("Origin", own));
+        clients.add(fromOwnPage);
+        awaitFrame(fromOwnPage, "welcome");
+        DeviceClient fromConsolePage = DeviceClient.open(DeviceClient.uri(port, "tab-3", "tenant=web&token="
+                + DeviceClient.token(DeviceClient.KEY, "tab-3")), "tab-3", true, Map.of("Origin", CONSOLE));
+        clients.add(fromConsolePage);
+        awaitFrame(fromConsolePage, "welcome");
+    }
+
+    @Test
     void theClusterViewTheDashboardAndTheActuatorAreServed() {
         assertThat(Http.post(uri("/api/simulate?count=3&prefix=view-&tenant=v"), "").status()).isEqualTo(200);
         JsonNode cluster = Http.get(uri("/api/cluster")).body();
@@ -248,6 +325,18 @@ class GatewayApiTest {
         DeviceClient client = DeviceClient.connect(port, id, tenant, answersPings);
         clients.add(client);
         return client;
+    }
+
+    /** The handshake is refused with 401 (no socket, nothing registered), saying why in WWW-Authenticate. */
+    private void assertRefused(String attempt, String id, String query, Map<String, String> headers, String error) {
+        assertThatThrownBy(() -> clients.add(DeviceClient.open(DeviceClient.uri(port, id, query), id, true, headers)))
+                .as(attempt).isInstanceOfSatisfying(DeviceClient.Refused.class, refused -> {
+                    assertThat(refused.status()).as(attempt).isEqualTo(401);
+                    assertThat(refused.challenge()).as(attempt).startsWith("Bearer realm=\"devices\"");
+                    if (!error.isEmpty()) {
+                        assertThat(refused.challenge()).as(attempt).contains("error=\"" + error + "\"");
+                    }
+                });
     }
 
     private static JsonNode awaitFrame(DeviceClient device, String type) {

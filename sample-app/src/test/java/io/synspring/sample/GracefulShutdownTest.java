@@ -19,7 +19,7 @@ class GracefulShutdownTest {
     void aNodeShuttingDownClosesItsDevicesSocketsWithGoingAway() throws Exception {
         ConfigurableApplicationContext node = new SpringApplicationBuilder(SampleApplication.class).properties(
                 "server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off", "syn.node-name=leaving",
-                "syn.cluster.name=shutdown-test-" + UUID.randomUUID()).run();
+                "syn.cluster.name=shutdown-test-" + UUID.randomUUID(), "sample.devices.key=" + DeviceClient.KEY).run();
         try (DeviceClient device = DeviceClient.connect(
                 ((WebServerApplicationContext) node).getWebServer().getPort(), "lamp-9", "acme")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> !device.frames("welcome").isEmpty());

@@ -73,7 +73,7 @@ class SplitBrainConflictTest {
                 "syn.node-name=" + name, "syn.cluster.name=" + cluster, "syn.cluster.interface=127.0.0.1",
                 "syn.cluster.port=" + clusterPort, "syn.cluster.members=" + members,
                 "syn.cluster.heartbeat-interval=1s", "syn.cluster.failure-timeout=5s", "syn.cluster.merge-interval=1s",
-                "spring.jmx.enabled=false").run();
+                "spring.jmx.enabled=false", "sample.devices.key=" + DeviceClient.KEY).run();
         nodes.add(context);
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }

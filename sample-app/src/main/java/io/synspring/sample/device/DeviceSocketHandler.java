@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -18,11 +19,12 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Devices connect at {@code /ws/devices/{id}?tenant={t}}. Each connection starts a Syn process on this node,
- * registered under the device id and joined to group {@code tenant:{t}}; closing the socket ends the process,
- * and its names and membership vanish cluster-wide. A device id already connected (anywhere in the cluster)
- * is refused: the new socket is closed with code 4009 and a reason naming the node that holds it. When the node
- * shuts down, its devices' sockets are closed first with 1001 (going away), so that they reconnect elsewhere.
+ * Devices connect at {@code /ws/devices/{id}?tenant={t}} with their token, checked first ({@link DeviceHandshake}).
+ * Each connection starts a Syn process on this node, registered under the device id and joined to group
+ * {@code tenant:{t}}; closing the socket ends the process, and its names and membership vanish cluster-wide. A
+ * device id already connected (anywhere in the cluster) is refused: the new socket is closed with code 4009 and a
+ * reason naming the node that holds it. When the node shuts down, its devices' sockets are closed first with 1001
+ * (going away), so that they reconnect elsewhere.
  */
 @Component
 public class DeviceSocketHandler extends TextWebSocketHandler implements SmartLifecycle {
@@ -46,11 +48,11 @@ public class DeviceSocketHandler extends TextWebSocketHandler implements SmartLi
         String id;
         String tenant;
         try {
+            // the id whose token the handshake checked
+            id = DeviceGateway.checkDeviceId((String) raw.getAttributes().get(DeviceHandshake.DEVICE_ID));
             URI uri = raw.getUri();
-            id = DeviceGateway.checkDeviceId(deviceId(uri));
-            String query = uri == null ? null
-                    : UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst("tenant");
-            tenant = DeviceGateway.checkTenant(query == null ? "default" : decode(query));
+            String query = uri == null ? null : queryParameter(uri, "tenant");
+            tenant = DeviceGateway.checkTenant(query == null ? "default" : query);
         } catch (IllegalArgumentException invalid) {
             closeQuietly(raw, CloseStatus.POLICY_VIOLATION.withReason(DeviceConnection.truncate(invalid.getMessage())));
             return;
@@ -103,7 +105,7 @@ public class DeviceSocketHandler extends TextWebSocketHandler implements SmartLi
 
     @Override
     public void handleTransportError(WebSocketSession session, Throwable exception) {
-        log.debug("transport error on {}: {}", session.getUri(), exception.toString());
+        log.debug("transport error on device socket {}: {}", session.getId(), exception.toString());
         closeQuietly(session, CloseStatus.SERVER_ERROR);
     }
 
@@ -139,6 +141,12 @@ public class DeviceSocketHandler extends TextWebSocketHandler implements SmartLi
         return decode(path.substring(at + PATH.length()));
     }
 
+    /** The decoded value of query parameter {@code name}, or null. */
+    static @Nullable String queryParameter(URI uri, String name) {
+        String raw = UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst(name);
+        return raw == null ? null : decode(raw);
+    }
+
     private static String decode(String text) {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
@@ -147,7 +155,7 @@ public class DeviceSocketHandler extends TextWebSocketHandler implements SmartLi
         try {
             session.close(status);
         } catch (Exception e) {
-            log.debug("could not close {}: {}", session.getUri(), e.toString());
+            log.debug("could not close device socket {}: {}", session.getId(), e.toString());
         }
     }
 }

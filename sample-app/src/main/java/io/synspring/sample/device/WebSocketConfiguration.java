@@ -1,24 +1,35 @@
 package io.synspring.sample.device;
 
+import io.synspring.sample.SampleProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
-/** The device endpoint {@code /ws/devices/{id}?tenant={t}}. */
+/**
+ * The device endpoint {@code /ws/devices/{id}?tenant={t}}: a device's token is checked before its socket is
+ * accepted. Devices are not browsers and send no {@code Origin}; a browser may connect from this node's own page
+ * (the dashboard's "connect a device") or from a page of {@code sample.dashboard.allowed-origins}, and is
+ * refused (403) from any other page.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 class WebSocketConfiguration implements WebSocketConfigurer {
 
     private final DeviceSocketHandler devices;
+    private final DeviceTokens tokens;
+    private final SampleProperties properties;
 
-    WebSocketConfiguration(DeviceSocketHandler devices) {
+    WebSocketConfiguration(DeviceSocketHandler devices, DeviceTokens tokens, SampleProperties properties) {
         this.devices = devices;
+        this.tokens = tokens;
+        this.properties = properties;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        // Devices are not browsers, and the dashboard's "connect a device" runs on any node's page.
-        registry.addHandler(devices, DeviceSocketHandler.PATH + "*").setAllowedOriginPatterns("*");
+        registry.addHandler(devices, DeviceSocketHandler.PATH + "*")
+                .addInterceptors(new DeviceHandshake(tokens))
+                .setAllowedOriginPatterns(properties.dashboard().allowedOrigins().toArray(String[]::new));
     }
 }

@@ -36,8 +36,17 @@ public final class EventStream implements AutoCloseable {
     }
 
     public static EventStream open(int port) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
-                .header("Accept", "text/event-stream").GET().build();
+        return open(port, null);
+    }
+
+    /** Opens the stream as a page of {@code origin} would (sending it as {@code Origin}; none when null). */
+    public static EventStream open(int port, String origin) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
+                .header("Accept", "text/event-stream");
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        HttpRequest request = builder.GET().build();
         try {
             HttpResponse<InputStream> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(request, HttpResponse.BodyHandlers.ofInputStream());

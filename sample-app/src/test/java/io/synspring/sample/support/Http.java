@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,20 +19,26 @@ public final class Http {
 
     private Http() {}
 
-    /** A response: its status and its body as JSON (a text node when the body is not JSON). */
-    public record Response(int status, JsonNode body, String text) {}
+    /** A response: its status, its body as JSON (a text node when the body is not JSON) and its headers. */
+    public record Response(int status, JsonNode body, String text, HttpHeaders headers) {}
 
-    public static Response get(URI uri) {
-        return send(HttpRequest.newBuilder(uri).GET());
+    /** A GET, with headers given as name, value, name, value... */
+    public static Response get(URI uri, String... headers) {
+        return send(headers(HttpRequest.newBuilder(uri), headers).GET());
     }
 
-    public static Response post(URI uri, String jsonBody) {
-        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+    /** A POST of a JSON body, with headers given as name, value, name, value... */
+    public static Response post(URI uri, String jsonBody, String... headers) {
+        return send(headers(HttpRequest.newBuilder(uri), headers).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
     }
 
     public static Response delete(URI uri) {
         return send(HttpRequest.newBuilder(uri).DELETE());
+    }
+
+    private static HttpRequest.Builder headers(HttpRequest.Builder request, String... headers) {
+        return headers.length == 0 ? request : request.headers(headers);
     }
 
     private static Response send(HttpRequest.Builder request) {
@@ -44,7 +51,7 @@ public final class Http {
             } catch (RuntimeException notJson) {
                 body = JSON.getNodeFactory().stringNode(response.body());
             }
-            return new Response(response.statusCode(), body, response.body());
+            return new Response(response.statusCode(), body, response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -57,6 +57,7 @@ public final class SampleNode implements AutoCloseable {
                 "--syn.cluster.heartbeat-interval=1s",
                 "--syn.cluster.failure-timeout=" + SampleCluster.FAILURE_TIMEOUT.toSeconds() + "s",
                 "--syn.cluster.merge-interval=2s",
+                "--sample.devices.key=" + DeviceClient.KEY,
                 "--spring.main.banner-mode=off");
         SampleNode node = new SampleNode(name, httpPort, clusterPort, properties);
         node.launch();
