@@ -33,6 +33,7 @@ import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -470,13 +471,15 @@ public final class NodeRegistry implements AutoCloseable {
                         deliver.from(), rejected.reason());
                 return;
             }
-            Envelope envelope = new Envelope(deliver.message(), deliver.sender(), deliver.replyTo());
-            for (long id : deliver.targets()) {
-                DeliveryResult result = processes.deliver(id, envelope);
-                if (result != DeliveryResult.DELIVERED) {
-                    cluster.transport().dropped(result == DeliveryResult.MAILBOX_FULL
-                            ? Transport.DropReason.MAILBOX_FULL : Transport.DropReason.NOT_ALIVE);
-                }
+            deliver(deliver);
+        } else if (message instanceof WireMessage.Undelivered undelivered) {
+            Transport.DropReason reason = undelivered.mailboxFull() ? Transport.DropReason.MAILBOX_FULL
+                    : Transport.DropReason.NOT_ALIVE;
+            cluster.transport().undelivered(reason, undelivered.targets().length);
+            log.debug("{} message(s) to processes {} of node {} were not delivered: {}", undelivered.targets().length,
+                    Arrays.toString(undelivered.targets()), undelivered.from(), reason);
+            if (undelivered.callId() != 0) {
+                calls.complete(undelivered.callId(), undelivered);
             }
         } else if (message instanceof WireMessage.Reply reply) {
             if (reply.reply() instanceof RejectedValue rejected) {
@@ -489,6 +492,39 @@ public final class NodeRegistry implements AutoCloseable {
         if (target != null) {
             target.receive(message);
         }
+    }
+
+    /**
+     * Hands a message from another node to its local targets; those that cannot take it (a full mailbox, an
+     * exited process) are counted and reported back to the sender, with the call they belong to.
+     */
+    private void deliver(WireMessage.Deliver deliver) {
+        Envelope envelope = new Envelope(deliver.message(), deliver.sender(), deliver.replyTo());
+        long[] full = new long[0];
+        long[] exited = new long[0];
+        for (long id : deliver.targets()) {
+            DeliveryResult result = processes.deliver(id, envelope);
+            if (result == DeliveryResult.MAILBOX_FULL) {
+                full = append(full, id);
+                cluster.transport().dropped(Transport.DropReason.MAILBOX_FULL);
+            } else if (result != DeliveryResult.DELIVERED) {
+                exited = append(exited, id);
+                cluster.transport().dropped(Transport.DropReason.NOT_ALIVE);
+            }
+        }
+        long callId = deliver.replyTo() == null ? 0 : deliver.replyTo().callId();
+        if (full.length > 0) {
+            cluster.send(deliver.from(), codec.encode(new WireMessage.Undelivered(self, full, true, callId)));
+        }
+        if (exited.length > 0) {
+            cluster.send(deliver.from(), codec.encode(new WireMessage.Undelivered(self, exited, false, callId)));
+        }
+    }
+
+    private static long[] append(long[] ids, long id) {
+        long[] longer = Arrays.copyOf(ids, ids.length + 1);
+        longer[ids.length] = id;
+        return longer;
     }
 
     private final class ClusterListener implements HazelcastCluster.Listener {
@@ -628,6 +664,11 @@ public final class NodeRegistry implements AutoCloseable {
         public void answer(Object answer) {
             if (answer instanceof WireMessage.Reply reply && reply.process().equals(process)) {
                 future.complete((R) reply.reply());
+            } else if (answer instanceof WireMessage.Undelivered undelivered && undelivered.from().equals(process.node())
+                    && Arrays.stream(undelivered.targets()).anyMatch(id -> id == process.id())) {
+                SendResult result = undelivered.mailboxFull() ? SendResult.MAILBOX_FULL : SendResult.NOT_ALIVE;
+                future.completeExceptionally(new CallRefusedException(result, "the call to " + process
+                        + " was not delivered on its node: " + result));
             }
         }
 

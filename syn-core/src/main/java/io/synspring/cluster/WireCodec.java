@@ -58,6 +58,7 @@ public final class WireCodec {
     private static final byte DELIVER = 6;
     private static final byte REPLY = 7;
     private static final byte BEACON = 8;
+    private static final byte UNDELIVERED = 9;
 
     /** A snapshot part ends once it holds this many bytes: no huge arrays, and the receiver starts early. */
     static final int SNAPSHOT_PART_BYTES = 256 * 1024;
@@ -146,6 +147,12 @@ public final class WireCodec {
                     out.writeLong(deliver.replyTo().callId());
                 }
                 writeValue(out, deliver.message());
+            } else if (message instanceof WireMessage.Undelivered undelivered) {
+                out.writeByte(UNDELIVERED);
+                writeNode(out, undelivered.from());
+                out.writeLongArray(undelivered.targets());
+                out.writeBoolean(undelivered.mailboxFull());
+                out.writeLong(undelivered.callId());
             } else if (message instanceof Reply reply) {
                 out.writeByte(REPLY);
                 writeNode(out, reply.from());
@@ -191,6 +198,8 @@ public final class WireCodec {
                 }
                 case REPLY:
                     return new Reply(from, in.readLong(), readRef(in), readValue(in));
+                case UNDELIVERED:
+                    return new WireMessage.Undelivered(from, in.readLongArray(), in.readBoolean(), in.readLong());
                 default:
                     throw new IllegalArgumentException("unknown message type " + type);
             }

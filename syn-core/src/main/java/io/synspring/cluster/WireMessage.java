@@ -41,6 +41,12 @@ public sealed interface WireMessage {
     record Deliver(NodeId from, long[] targets, @Nullable ProcessRef sender, Object message,
             @Nullable ReplyTo replyTo) implements WireMessage {}
 
+    /**
+     * Tells the sender of a {@link Deliver} that its {@code targets} did not get it: their mailbox was full, or
+     * they had exited ({@code mailboxFull} false). {@code callId} is the call it belonged to, or 0.
+     */
+    record Undelivered(NodeId from, long[] targets, boolean mailboxFull, long callId) implements WireMessage {}
+
     /** A process's answer to a call. */
     record Reply(NodeId from, long callId, ProcessRef process, Object reply) implements WireMessage {}
 

@@ -266,6 +266,15 @@ public final class Groups {
                     replies.add(new MultiCallResult.Reply<>(member.process(), member.meta(), reply.reply()));
                     checkDone();
                 }
+            } else if (answer instanceof WireMessage.Undelivered undelivered) {
+                // members whose node could not hand them the request (a full mailbox, an exit) will not answer
+                for (long id : undelivered.targets()) {
+                    Membership member = pending.remove(new ProcessRef(undelivered.from(), id));
+                    if (member != null) {
+                        bad.add(member);
+                    }
+                }
+                checkDone();
             }
         }
 

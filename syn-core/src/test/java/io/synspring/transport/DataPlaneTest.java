@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -239,6 +240,41 @@ class DataPlaneTest {
             long expected = sent;
             await().until(() -> received.sum() == expected);
             assertThat(cluster.node(0).registry().send("device-42", "again")).isEqualTo(SendResult.SENT);
+        }
+    }
+
+    @Test
+    void aFullMailboxOnTheOtherNodeIsReportedBack() throws Exception {
+        try (TestCluster cluster = new TestCluster(2)) {
+            cluster.startNode(0, settings -> settings);
+            cluster.startNode(1, settings -> settings.maxMailboxSize(1));
+            cluster.awaitFullyConnected();
+            CountDownLatch release = new CountDownLatch(1);
+            LongAdder handled = new LongAdder();
+            SynProcess busy = cluster.node(1).spawn((message, ctx) -> {
+                handled.increment();
+                release.await();
+            });
+            cluster.node(1).registry().register("busy", busy.ref());
+            cluster.node(1).groups().join("busy-ones", busy.ref());
+            await().until(() -> cluster.node(0).registry().lookup("busy").isPresent()
+                    && cluster.node(0).groups().memberCount("busy-ones") == 1);
+            NodeRegistry sender = cluster.node(0);
+            assertThat(sender.registry().send("busy", "first")).isEqualTo(SendResult.SENT); // handled: it blocks
+            await().until(() -> handled.sum() == 1);
+            assertThat(sender.registry().send("busy", "second")).isEqualTo(SendResult.SENT); // waits in the mailbox
+
+            // the mailbox is full: a call fails at once rather than at its timeout, a multi-call counts it bad
+            CompletableFuture<Object> call = sender.registry().call("busy", "third", Duration.ofMinutes(5));
+            assertThatThrownBy(() -> call.get(1, TimeUnit.MINUTES)).cause()
+                    .isInstanceOfSatisfying(CallRefusedException.class,
+                            refused -> assertThat(refused.result()).isEqualTo(SendResult.MAILBOX_FULL));
+            var multiCall = sender.groups().multiCall("busy-ones", "fourth", Duration.ofMinutes(5));
+            assertThat(multiCall.badReplies()).extracting(member -> member.process()).containsExactly(busy.ref());
+            assertThat(sender.registry().send("busy", "fifth")).isEqualTo(SendResult.SENT);
+            await().until(() -> sender.transportCounts().undelivered().get(Transport.DropReason.MAILBOX_FULL) == 3);
+            assertThat(cluster.node(1).transportCounts().dropped().get(Transport.DropReason.MAILBOX_FULL)).isEqualTo(3);
+            release.countDown();
         }
     }
 

@@ -258,6 +258,11 @@ public final class Transport implements AutoCloseable {
         stats.dropped(reason, 1);
     }
 
+    /** Counts messages this node sent that their node reported it could not hand to their process. */
+    public void undelivered(DropReason reason, int count) {
+        stats.undelivered(reason, count);
+    }
+
     /**
      * Cuts this node off from {@code peer} as a network fault would: the connections both ways close and
      * none is accepted or opened until {@link #unblock}. Nothing is lost: the links resend when they reconnect.
@@ -551,6 +556,7 @@ public final class Transport implements AutoCloseable {
         private final LongAdder reconnects = new LongAdder();
         private final LongAdder refused = new LongAdder();
         private final Map<DropReason, LongAdder> dropped = new ConcurrentHashMap<>();
+        private final Map<DropReason, LongAdder> undelivered = new ConcurrentHashMap<>();
 
         void sent(int bytes) {
             messagesSent.increment();
@@ -578,14 +584,23 @@ public final class Transport implements AutoCloseable {
             dropped.computeIfAbsent(reason, r -> new LongAdder()).add(count);
         }
 
+        void undelivered(DropReason reason, long count) {
+            undelivered.computeIfAbsent(reason, r -> new LongAdder()).add(count);
+        }
+
         TransportCounts snapshot() {
-            Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
-            for (DropReason reason : DropReason.values()) {
-                LongAdder count = dropped.get(reason);
-                drops.put(reason, count == null ? 0 : count.sum());
-            }
             return new TransportCounts(messagesSent.sum(), bytesSent.sum(), messagesReceived.sum(),
-                    bytesReceived.sum(), resent.sum(), reconnects.sum(), refused.sum(), drops);
+                    bytesReceived.sum(), resent.sum(), reconnects.sum(), refused.sum(), byReason(dropped),
+                    byReason(undelivered));
+        }
+
+        private static Map<DropReason, Long> byReason(Map<DropReason, LongAdder> counts) {
+            Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
+            for (DropReason reason : DropReason.values()) {
+                LongAdder count = counts.get(reason);
+                byReason.put(reason, count == null ? 0 : count.sum());
+            }
+            return byReason;
         }
     }
 }

@@ -12,12 +12,16 @@ import java.util.Map;
  * @param resent messages sent again after a connection broke
  * @param reconnects connections to other nodes that broke and were opened again
  * @param refused links refused because the other end did not prove who it is (certificate, shared secret)
- * @param dropped messages that never reached their process, by reason
+ * @param dropped messages received that never reached their process, by reason
+ * @param undelivered messages this node sent that their node could not hand to their process, by reason (the
+ *     other node's drops, reported back)
  */
 public record TransportCounts(long messagesSent, long bytesSent, long messagesReceived, long bytesReceived,
-        long resent, long reconnects, long refused, Map<Transport.DropReason, Long> dropped) {
+        long resent, long reconnects, long refused, Map<Transport.DropReason, Long> dropped,
+        Map<Transport.DropReason, Long> undelivered) {
 
     public TransportCounts {
         dropped = Map.copyOf(dropped);
+        undelivered = Map.copyOf(undelivered);
     }
 }

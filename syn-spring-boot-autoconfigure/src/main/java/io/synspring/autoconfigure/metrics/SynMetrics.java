@@ -42,7 +42,9 @@ import org.springframework.beans.factory.DisposableBean;
  * counters {@code syn.transport.messages} and {@code syn.transport.bytes} (tag {@code direction}: sent,
  * received), {@code syn.transport.resent}, {@code syn.transport.reconnects}, {@code syn.transport.refused}
  * (links whose other end did not prove who it is), and {@code syn.transport.dropped}
- * (tag {@code reason}: NODE_DOWN, MAILBOX_FULL, NOT_ALIVE): messages that never reached their process.</li>
+ * (tag {@code reason}: NODE_DOWN, MAILBOX_FULL, NOT_ALIVE): messages received that never reached their
+ * process; {@code syn.transport.undelivered} (same tag): messages sent that the other node reported it could not
+ * hand to their process.</li>
  * </ul>
  */
 public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean {
@@ -99,7 +101,10 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
                 "Links refused because the other end did not prove who it is (certificate, cluster secret)");
         for (Transport.DropReason reason : Transport.DropReason.values()) {
             transportCounter(registry, "syn.transport.dropped", "reason", reason.name(),
-                    counts -> counts.dropped().get(reason), "Messages that never reached their process");
+                    counts -> counts.dropped().get(reason), "Messages received that never reached their process");
+            transportCounter(registry, "syn.transport.undelivered", "reason", reason.name(),
+                    counts -> counts.undelivered().get(reason),
+                    "Messages sent that their node reported it could not hand to their process");
         }
         if (!first) {
             return;
