@@ -38,6 +38,12 @@ import java.util.stream.IntStream;
  */
 public final class TestCluster implements AutoCloseable {
 
+    /**
+     * A system property: when set, every node shares this cluster secret unless its test says otherwise, so
+     * that a cluster suite can be run again over secure links ({@code -Dsyn.test.cluster-secret=...}).
+     */
+    public static final String SECRET_PROPERTY = "syn.test.cluster-secret";
+
     private final String clusterName = "syn-test-" + UUID.randomUUID();
     private final List<Integer> ports = new ArrayList<>();
     private final List<NodeRegistry> nodes = new ArrayList<>();
@@ -77,7 +83,8 @@ public final class TestCluster implements AutoCloseable {
      */
     public NodeRegistry startNode(int index, Collection<Integer> seeds, UnaryOperator<SynSettings.Builder> settings) {
         SynSettings built = settings.apply(SynSettings.builder().nodeName("node-" + (index + 1))
-                .syncRetry(Duration.ofMillis(500)).requestTimeout(Duration.ofSeconds(10))).build();
+                .syncRetry(Duration.ofMillis(500)).requestTimeout(Duration.ofSeconds(10))
+                .clusterSecret(System.getProperty(SECRET_PROPERTY))).build();
         HazelcastInstance hazelcast = HazelcastInstanceFactory.newHazelcastInstance(
                 NodeRegistry.configure(memberConfig(index, seeds).toConfig(), built),
                 "syn-" + clusterName + "-" + index + "-" + UUID.randomUUID(), new FirewallingNodeContext());
