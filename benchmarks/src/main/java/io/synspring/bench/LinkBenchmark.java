@@ -21,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's command path on the links between nodes: node A (this JVM) sends to, and calls, processes
@@ -41,6 +43,8 @@ import org.HdrHistogram.Histogram;
  * --tls both|off|on --peer-heap 1g --out target/link-results.json}. Run with {@code benchmarks/run.sh links}.
  */
 public final class LinkBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(LinkBenchmark.class);
 
     record Options(int rounds, int messages, int senders, int sinks, int calls, int warmupCalls, List<Boolean> tls,
             String peerHeap, Path out, File logs) {
@@ -337,6 +341,8 @@ public final class LinkBenchmark {
     }
 
     private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "[link-bench] " + format + "%n", args);
+        if (log.isInfoEnabled()) {
+            log.info(String.format(Locale.ROOT, "[link-bench] " + format, args));
+        }
     }
 }

@@ -9,15 +9,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Syn node in a JVM of its own, for tests that freeze or kill a whole process: it joins the cluster named by
  * its arguments, registers a sink under {@code "sink"} that counts the messages it gets and answers a call
- * {@code "count"} with that count, prints {@code READY <node id>}, and runs until its standard input closes.
+ * {@code "count"} with that count, logs {@value #READY}{@code <node id>} (on standard output, as the test logging
+ * is configured), and runs until its standard input closes.
  *
  * <p>Arguments: cluster name, node name, own port, the port of a member to join.
  */
 public final class PeerNodeMain {
+
+    /** What the line that says the node is ready holds, before its node id. */
+    public static final String READY = "READY ";
+    private static final Logger log = LoggerFactory.getLogger(PeerNodeMain.class);
 
     private PeerNodeMain() {}
 
@@ -34,8 +41,7 @@ public final class PeerNodeMain {
                     received.incrementAndGet();
                 }
             }).ref());
-            System.out.println("READY " + node.node());
-            System.out.flush();
+            log.info("{}{}", READY, node.node());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while (in.readLine() != null) {
                 // runs until the test closes its input

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node whose JVM is frozen (SIGSTOP) while another sends it a million messages: the sender slows down to
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.condition.OS;
 @EnabledOnOs({ OS.LINUX, OS.MAC })
 class FrozenPeerTest {
 
+    private static final Logger log = LoggerFactory.getLogger(FrozenPeerTest.class);
     private static final int MESSAGES = 1_000_000;
     private static final long MAX_BUFFERED = 256 * 1024;
     /** The smallest encoded message of this test: a sent one holds at least this many bytes of the link. */
@@ -100,9 +103,10 @@ class FrozenPeerTest {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    System.out.println("[peer] " + line);
-                    if (line.startsWith("READY ")) {
-                        ready.complete(line.substring("READY ".length()).trim());
+                    log.info("[peer] {}", line);
+                    int at = line.indexOf(PeerNodeMain.READY);
+                    if (at >= 0) {
+                        ready.complete(line.substring(at + PeerNodeMain.READY.length()).trim());
                     }
                 }
                 ready.completeExceptionally(new IllegalStateException("the peer JVM ended before it was ready"));
