@@ -4,30 +4,29 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.synspring.cluster.Calls;
-import io.synspring.cluster.Guard;
-import io.synspring.cluster.HazelcastCluster;
-import io.synspring.cluster.NodeId;
-import io.synspring.cluster.ScopeEngine;
-import io.synspring.cluster.SerialExecutor;
-import io.synspring.cluster.WireCodec;
-import io.synspring.cluster.WireMessage;
-import io.synspring.events.EventBus;
+import io.synspring.events.SynEventListener;
+import io.synspring.groups.Groups;
+import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.internal.process.Envelope;
+import io.synspring.internal.process.Messenger;
+import io.synspring.internal.process.ProcessTable;
+import io.synspring.internal.process.ReplyTo;
+import io.synspring.internal.scope.EventBus;
+import io.synspring.internal.scope.Guard;
+import io.synspring.internal.scope.PendingCalls;
+import io.synspring.internal.scope.ScopeEngine;
+import io.synspring.internal.scope.SerialExecutor;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportCounts;
 import io.synspring.internal.transport.TransportSettings;
-import io.synspring.events.SynEventListener;
-import io.synspring.groups.Groups;
+import io.synspring.internal.wire.WireCodec;
+import io.synspring.internal.wire.WireMessage;
 import io.synspring.process.CallRefusedException;
 import io.synspring.process.DeliveryResult;
-import io.synspring.process.Envelope;
 import io.synspring.process.ExitReason;
 import io.synspring.process.MessageHandler;
-import io.synspring.process.Messenger;
 import io.synspring.process.ProcessExitedException;
 import io.synspring.process.ProcessRef;
-import io.synspring.process.ProcessTable;
-import io.synspring.process.ReplyTo;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
@@ -81,7 +80,7 @@ public final class NodeRegistry implements AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final EventBus events;
-    private final Calls calls = new Calls();
+    private final PendingCalls calls = new PendingCalls();
     private final ProcessTable processes;
     private final Map<String, ScopeEngine> engines = new ConcurrentHashMap<>();
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
@@ -651,7 +650,7 @@ public final class NodeRegistry implements AutoCloseable {
     }
 
     /** A call to one process, answered once. */
-    private static final class SingleCall<R> implements Calls.Waiter {
+    private static final class SingleCall<R> implements PendingCalls.Waiter {
         final CompletableFuture<R> future = new CompletableFuture<>();
         private final ProcessRef process;
 

@@ -1,6 +1,5 @@
 package io.synspring;
 
-import io.synspring.cluster.NodeId;
 
 /**
  * An operation had to be performed by another node (the owner of the process) and that node left or did

@@ -5,7 +5,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
-import io.synspring.cluster.EmbeddedMember;
+import io.synspring.hazelcast.EmbeddedMember;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;

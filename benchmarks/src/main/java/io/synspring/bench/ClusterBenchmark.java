@@ -2,13 +2,13 @@ package io.synspring.bench;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
 import io.synspring.bench.jmh.ReadBenchmark;
-import io.synspring.cluster.HazelcastCluster;
-import io.synspring.cluster.NodeId;
 import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
 import io.synspring.groups.MultiCallResult;
+import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
 import io.synspring.testing.LoopbackPorts;

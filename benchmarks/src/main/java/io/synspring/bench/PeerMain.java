@@ -1,17 +1,17 @@
 package io.synspring.bench;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.server.Server;
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
 import io.synspring.groups.Groups;
 import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
 import io.synspring.process.ExitReason;
-import io.synspring.cluster.NodeId;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.RegisterResult;

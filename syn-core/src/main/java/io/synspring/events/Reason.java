@@ -1,6 +1,6 @@
 package io.synspring.events;
 
-import io.synspring.cluster.NodeId;
+import io.synspring.NodeId;
 import io.synspring.process.ExitReason;
 
 /** Why a registry or group entry changed; carried by every {@link SynEvent}. */

@@ -1,17 +1,17 @@
 package io.synspring.groups;
 
-import io.synspring.cluster.Calls;
-import io.synspring.cluster.Guard;
-import io.synspring.cluster.NodeId;
-import io.synspring.cluster.ScopeEngine;
-import io.synspring.cluster.WireMessage;
-import io.synspring.process.Messenger;
+import io.synspring.NodeId;
+import io.synspring.internal.process.Messenger;
+import io.synspring.internal.process.ProcessTable;
+import io.synspring.internal.process.ReplyTo;
+import io.synspring.internal.replica.ScopeReplica;
+import io.synspring.internal.scope.Guard;
+import io.synspring.internal.scope.PendingCalls;
+import io.synspring.internal.scope.ScopeEngine;
+import io.synspring.internal.wire.WireMessage;
 import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
-import io.synspring.process.ProcessTable;
-import io.synspring.process.ReplyTo;
 import io.synspring.registry.MetadataUpdate;
-import io.synspring.replication.ScopeReplica;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,10 +38,10 @@ public final class Groups {
     private final ScopeEngine engine;
     private final Guard guard;
     private final Messenger messenger;
-    private final Calls calls;
+    private final PendingCalls calls;
     private final Duration defaultTimeout;
 
-    public Groups(ScopeEngine engine, Guard guard, Messenger messenger, Calls calls, Duration defaultTimeout) {
+    public Groups(ScopeEngine engine, Guard guard, Messenger messenger, PendingCalls calls, Duration defaultTimeout) {
         this.engine = engine;
         this.guard = guard;
         this.messenger = messenger;
@@ -248,7 +248,7 @@ public final class Groups {
     }
 
     /** Collects a multi-call's replies; done when every member answered or is known not to. */
-    private final class Gathering implements Calls.Waiter {
+    private final class Gathering implements PendingCalls.Waiter {
         private final Map<ProcessRef, Membership> pending = new LinkedHashMap<>();
         private final List<MultiCallResult.Reply<Object>> replies = new ArrayList<>();
         private final List<Membership> bad = new ArrayList<>();

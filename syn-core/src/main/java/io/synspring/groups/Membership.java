@@ -1,6 +1,6 @@
 package io.synspring.groups;
 
-import io.synspring.cluster.NodeId;
+import io.synspring.NodeId;
 import io.synspring.process.ProcessRef;
 import org.jspecify.annotations.Nullable;
 

@@ -1,6 +1,6 @@
 package io.synspring.process;
 
-import io.synspring.cluster.NodeId;
+import io.synspring.NodeId;
 import java.io.Serializable;
 import java.util.Comparator;
 import java.util.Objects;

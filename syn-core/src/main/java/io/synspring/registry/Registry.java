@@ -1,18 +1,18 @@
 package io.synspring.registry;
 
-import io.synspring.cluster.Guard;
-import io.synspring.cluster.NodeId;
-import io.synspring.cluster.ScopeEngine;
-import io.synspring.process.Messenger;
-import io.synspring.process.ProcessRef;
+import io.synspring.NodeId;
+import io.synspring.internal.process.Messenger;
+import io.synspring.internal.replica.ScopeReplica;
+import io.synspring.internal.scope.Guard;
+import io.synspring.internal.scope.ScopeEngine;
 import io.synspring.process.CallRefusedException;
+import io.synspring.process.ProcessRef;
 import io.synspring.process.SendResult;
-import io.synspring.replication.ScopeReplica;
-import java.util.Objects;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 

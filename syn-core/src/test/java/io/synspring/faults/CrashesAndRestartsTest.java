@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
 import io.synspring.NodeUnavailableException;
-import io.synspring.cluster.NodeId;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.RegisterResult;

@@ -3,8 +3,8 @@ package io.synspring.groups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent.Joined;
 import io.synspring.events.SynEvent.Left;

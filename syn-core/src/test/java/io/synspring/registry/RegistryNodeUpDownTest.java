@@ -3,8 +3,8 @@ package io.synspring.registry;
 import static io.synspring.registry.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.process.SendResult;

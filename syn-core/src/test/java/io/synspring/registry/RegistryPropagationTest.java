@@ -4,8 +4,8 @@ import static io.synspring.registry.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.process.ExitReason;

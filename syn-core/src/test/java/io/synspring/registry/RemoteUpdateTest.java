@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.example.gadgets.Firmware;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.ScopeEngine;
 import io.synspring.groups.GroupUpdateResult;
 import io.synspring.groups.Membership;
+import io.synspring.internal.scope.ScopeEngine;
 import io.synspring.process.SynProcess;
 import io.synspring.testing.TestCluster;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.synspring.testing;
 
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
-import io.synspring.cluster.EmbeddedMember;
+import io.synspring.hazelcast.EmbeddedMember;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -14,9 +14,9 @@ import io.synspring.testing.TestCluster;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Nodes sharing a cluster secret: a member that joins Hazelcast with the right cluster name but without the

@@ -3,10 +3,10 @@ package io.synspring.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
-import io.synspring.cluster.EmbeddedMember;
-import io.synspring.cluster.NodeId;
+import io.synspring.hazelcast.EmbeddedMember;
 import io.synspring.process.SendResult;
 import io.synspring.testing.LoopbackPorts;
 import io.synspring.testing.PeerNodeMain;

@@ -1,7 +1,7 @@
 package io.synspring.autoconfigure;
 
 import io.synspring.SynSettings;
-import io.synspring.cluster.EmbeddedMember;
+import io.synspring.hazelcast.EmbeddedMember;
 import io.synspring.registry.ConflictResolver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.autoconfigure.health.SynHealthContributorAutoConfiguration;
 import io.synspring.autoconfigure.health.SynHealthIndicator;
-import io.synspring.cluster.EmbeddedMember;
-import io.synspring.cluster.HazelcastCluster;
-import io.synspring.cluster.NodeId;
+import io.synspring.hazelcast.EmbeddedMember;
+import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.testing.LoopbackPorts;
 import java.time.Duration;
 import java.util.List;

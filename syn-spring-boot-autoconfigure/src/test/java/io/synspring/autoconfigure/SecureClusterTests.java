@@ -9,7 +9,7 @@ import io.synspring.autoconfigure.discovery.SynDiscoveryAutoConfiguration;
 import io.synspring.autoconfigure.discovery.SynDiscoveryClient;
 import io.synspring.autoconfigure.health.SynHealthContributorAutoConfiguration;
 import io.synspring.autoconfigure.health.SynHealthIndicator;
-import io.synspring.cluster.EmbeddedMember;
+import io.synspring.hazelcast.EmbeddedMember;
 import io.synspring.testing.LoopbackPorts;
 import java.time.Duration;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
 import io.synspring.autoconfigure.discovery.SynDiscoveryAutoConfiguration;
 import io.synspring.autoconfigure.discovery.SynDiscoveryClient;
@@ -15,7 +16,6 @@ import io.synspring.autoconfigure.events.SynUnregisteredEvent;
 import io.synspring.autoconfigure.health.SynHealthContributorAutoConfiguration;
 import io.synspring.autoconfigure.health.SynHealthIndicator;
 import io.synspring.autoconfigure.metrics.SynMetricsAutoConfiguration;
-import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.process.ExitReason;
 import io.synspring.process.SynProcess;

@@ -1,20 +1,20 @@
 package io.synspring.bench.jmh;
 
 import com.hazelcast.config.Config;
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
-import io.synspring.cluster.EmbeddedMember;
-import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.groups.Membership;
+import io.synspring.hazelcast.EmbeddedMember;
+import io.synspring.internal.replica.OwnerSnapshot;
+import io.synspring.internal.replica.ScopeReplica;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.ConflictResolver;
 import io.synspring.registry.Registration;
 import io.synspring.registry.Registry;
-import io.synspring.replication.OwnerSnapshot;
-import io.synspring.replication.ScopeReplica;
 import io.synspring.testing.LoopbackPorts;
 import java.time.Duration;
 import java.util.ArrayList;

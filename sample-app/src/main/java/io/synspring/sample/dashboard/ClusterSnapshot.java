@@ -1,7 +1,7 @@
 package io.synspring.sample.dashboard;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.NodeId;
 import io.synspring.groups.Groups;
 import io.synspring.registry.Registry;
 import io.synspring.sample.device.DeviceGateway;

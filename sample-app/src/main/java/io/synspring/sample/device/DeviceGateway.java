@@ -1,7 +1,7 @@
 package io.synspring.sample.device;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.NodeId;
 import io.synspring.groups.Groups;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SynProcess;

@@ -1,9 +1,9 @@
 package io.synspring.autoconfigure.discovery;
 
 import com.hazelcast.cluster.Member;
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.HazelcastCluster;
-import io.synspring.cluster.NodeId;
+import io.synspring.internal.cluster.HazelcastCluster;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

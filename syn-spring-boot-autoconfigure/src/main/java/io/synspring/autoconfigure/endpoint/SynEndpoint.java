@@ -1,7 +1,7 @@
 package io.synspring.autoconfigure.endpoint;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.NodeId;
 import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
 import io.synspring.registry.Registration;
@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * The {@code syn} actuator endpoint, read-only, answering from this node's replica:

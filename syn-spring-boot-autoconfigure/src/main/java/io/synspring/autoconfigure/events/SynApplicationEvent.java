@@ -1,6 +1,6 @@
 package io.synspring.autoconfigure.events;
 
-import io.synspring.cluster.NodeId;
+import io.synspring.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.process.ProcessRef;

@@ -1,7 +1,7 @@
 package io.synspring.autoconfigure.health;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.NodeId;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;

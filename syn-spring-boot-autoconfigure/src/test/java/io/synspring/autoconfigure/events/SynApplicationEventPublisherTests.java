@@ -6,8 +6,8 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
+import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.cluster.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;

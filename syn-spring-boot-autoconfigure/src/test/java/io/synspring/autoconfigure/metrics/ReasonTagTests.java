@@ -2,7 +2,7 @@ package io.synspring.autoconfigure.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.synspring.cluster.NodeId;
+import io.synspring.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.process.ExitReason;
 import org.junit.jupiter.api.Test;

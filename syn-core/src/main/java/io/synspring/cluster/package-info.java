@@ -1,4 +1,0 @@
-@NullMarked
-package io.synspring.cluster;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,0 @@
-@NullMarked
-package io.synspring.replication;
-
-import org.jspecify.annotations.NullMarked;
