@@ -6,6 +6,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.synspring.events.SynEventListener;
 import io.synspring.groups.Groups;
+import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.internal.process.Envelope;
 import io.synspring.internal.process.Messenger;
@@ -15,6 +16,8 @@ import io.synspring.internal.scope.EventBus;
 import io.synspring.internal.scope.Guard;
 import io.synspring.internal.scope.PendingCalls;
 import io.synspring.internal.scope.ScopeEngine;
+import io.synspring.internal.scope.ScopeGroups;
+import io.synspring.internal.scope.ScopeRegistry;
 import io.synspring.internal.scope.SerialExecutor;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportCounts;
@@ -119,7 +122,7 @@ public final class NodeRegistry implements AutoCloseable {
         this.events = new EventBus(new SerialExecutor("events", pool));
         this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processesExited, this::reply);
         this.messenger = new NodeMessenger(processes);
-        Set<String> memberScopes = HazelcastCluster.scopesOf(hazelcast.getCluster().getLocalMember());
+        Set<String> memberScopes = MemberAttributes.scopesOf(hazelcast.getCluster().getLocalMember());
         if (!memberScopes.equals(settings.scopes())) {
             throw new IllegalStateException("the Hazelcast member was configured for scopes " + memberScopes
                     + " but the settings say " + settings.scopes() + ": configure both from the same settings");
@@ -130,8 +133,8 @@ public final class NodeRegistry implements AutoCloseable {
         for (String scope : settings.scopes()) {
             ScopeEngine engine = new ScopeEngine(scope, context);
             engines.put(scope, engine);
-            registries.put(scope, new Registry(engine, guard, messenger));
-            groups.put(scope, new Groups(engine, guard, messenger, calls, settings.multiCallTimeout()));
+            registries.put(scope, new ScopeRegistry(engine, guard, messenger));
+            groups.put(scope, new ScopeGroups(engine, guard, messenger, calls, settings.multiCallTimeout()));
         }
     }
 
@@ -177,9 +180,9 @@ public final class NodeRegistry implements AutoCloseable {
         node.engines.values().forEach(ScopeEngine::startBeacons);
         Map<NodeId, Set<String>> others = new java.util.HashMap<>();
         for (Member member : hazelcast.getCluster().getMembers()) {
-            String id = member.getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+            String id = member.getAttribute(MemberAttributes.NODE);
             if (id != null && !member.localMember()) {
-                others.put(NodeId.parse(id), HazelcastCluster.scopesOf(member));
+                others.put(NodeId.parse(id), MemberAttributes.scopesOf(member));
             }
         }
         if (settings.isSecure()) {

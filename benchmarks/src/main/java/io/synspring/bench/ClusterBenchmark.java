@@ -8,7 +8,7 @@ import io.synspring.bench.jmh.ReadBenchmark;
 import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
 import io.synspring.groups.MultiCallResult;
-import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
 import io.synspring.testing.LoopbackPorts;
@@ -311,7 +311,7 @@ public final class ClusterBenchmark {
     private final class MembershipTimes implements MembershipListener {
         @Override
         public void memberAdded(MembershipEvent event) {
-            String node = event.getMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+            String node = event.getMember().getAttribute(MemberAttributes.NODE);
             if (node != null) {
                 memberAdded.put(node, System.nanoTime());
             }
@@ -319,7 +319,7 @@ public final class ClusterBenchmark {
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-            String node = event.getMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+            String node = event.getMember().getAttribute(MemberAttributes.NODE);
             if (node != null) {
                 memberRemoved.put(node, System.nanoTime());
             }

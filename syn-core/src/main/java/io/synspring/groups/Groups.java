@@ -1,30 +1,12 @@
 package io.synspring.groups;
 
 import io.synspring.NodeId;
-import io.synspring.internal.process.Messenger;
-import io.synspring.internal.process.ProcessTable;
-import io.synspring.internal.process.ReplyTo;
-import io.synspring.internal.replica.ScopeReplica;
-import io.synspring.internal.scope.Guard;
-import io.synspring.internal.scope.PendingCalls;
-import io.synspring.internal.scope.ScopeEngine;
-import io.synspring.internal.wire.WireMessage;
-import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
 import io.synspring.registry.MetadataUpdate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -33,138 +15,81 @@ import org.jspecify.annotations.Nullable;
  * own metadata. Reads are local; joins and leaves are made by the node that runs the process. Groups
  * have no conflicts: after a net split heals, memberships simply union.
  */
-public final class Groups {
+public interface Groups {
 
-    private final ScopeEngine engine;
-    private final Guard guard;
-    private final Messenger messenger;
-    private final PendingCalls calls;
-    private final Duration defaultTimeout;
+    /** The scope these groups belong to. */
+    String scope();
 
-    public Groups(ScopeEngine engine, Guard guard, Messenger messenger, PendingCalls calls, Duration defaultTimeout) {
-        this.engine = engine;
-        this.guard = guard;
-        this.messenger = messenger;
-        this.calls = calls;
-        this.defaultTimeout = defaultTimeout;
-    }
-
-    public String scope() {
-        return engine.scope();
-    }
-
-    public JoinResult join(String group, ProcessRef process) {
+    /** Adds {@code process} to {@code group} without metadata. */
+    default JoinResult join(String group, ProcessRef process) {
         return join(group, process, null);
     }
 
     /** Adds {@code process} to {@code group}; joining again updates its metadata (equal: nothing changes). */
-    public JoinResult join(String group, ProcessRef process, @Nullable Object meta) {
-        guard.name(group, "group name");
-        Objects.requireNonNull(process, "process");
-        guard.meta(meta);
-        return engine.join(group, process, meta);
-    }
+    JoinResult join(String group, ProcessRef process, @Nullable Object meta);
 
-    public LeaveResult leave(String group, ProcessRef process) {
-        guard.name(group, "group name");
-        return engine.leave(group, Objects.requireNonNull(process, "process"));
-    }
+    /** Removes {@code process} from {@code group}, on the process's node. */
+    LeaveResult leave(String group, ProcessRef process);
 
     /**
      * Replaces the metadata of {@code process} in {@code group} with {@code update}'s result, as a
      * compare-and-set on the process's node; like {@link io.synspring.registry.Registry#update}, the function
      * runs on this node, possibly more than once, and must have no side effects.
      */
-    public GroupUpdateResult update(String group, ProcessRef process, MetadataUpdate update) {
-        guard.name(group, "group name");
-        Objects.requireNonNull(process, "process");
-        Objects.requireNonNull(update, "update");
-        return engine.updateMember(group, process, update);
-    }
+    GroupUpdateResult update(String group, ProcessRef process, MetadataUpdate update);
 
     /** The members of {@code group}, cluster-wide. */
-    public List<Membership> members(String group) {
-        guard.name(group, "group name");
-        return alive(messenger.noneExiting(), replica().members(group));
-    }
+    List<Membership> members(String group);
 
     /** The members of {@code group} running on this node. */
-    public List<Membership> localMembers(String group) {
-        guard.name(group, "group name");
-        return alive(messenger.noneExiting(), replica().members(group, engine.self()));
-    }
+    List<Membership> localMembers(String group);
 
-    /** @param noneExiting read before the members: see {@link Messenger#noneExiting} */
-    private List<Membership> alive(boolean noneExiting, List<Membership> members) {
-        if (!noneExiting) {
-            members.removeIf(member -> !messenger.isAliveOrRemote(member.process()));
-        }
-        return members;
-    }
+    /** The membership of {@code process} in {@code group}, from this node's replica. */
+    Optional<Membership> member(String group, ProcessRef process);
 
-    public Optional<Membership> member(String group, ProcessRef process) {
-        Membership member = replica().member(guard.name(group, "group name"), Objects.requireNonNull(process, "process"));
-        return member != null && messenger.isAliveOrRemote(process) ? Optional.of(member) : Optional.empty();
-    }
-
-    public boolean isMember(String group, ProcessRef process) {
+    /** Whether {@code process} is a member of {@code group}. */
+    default boolean isMember(String group, ProcessRef process) {
         return member(group, process).isPresent();
     }
 
-    public boolean isLocalMember(String group, ProcessRef process) {
-        return process.node().equals(engine.self()) && isMember(group, process);
-    }
+    /** Whether {@code process} runs on this node and is a member of {@code group}. */
+    boolean isLocalMember(String group, ProcessRef process);
 
-    public int memberCount(String group) {
-        return replica().memberCount(guard.name(group, "group name"));
-    }
+    /** How many members {@code group} has, cluster-wide. */
+    int memberCount(String group);
 
-    public int memberCount(String group, NodeId node) {
-        return replica().memberCount(guard.name(group, "group name"), Objects.requireNonNull(node, "node"));
-    }
+    /** How many members {@code group} has on {@code node}. */
+    int memberCount(String group, NodeId node);
 
-    public int localMemberCount(String group) {
-        return memberCount(group, engine.self());
-    }
+    /** How many members {@code group} has on this node. */
+    int localMemberCount(String group);
 
     /** How many groups have at least one member. */
-    public int groupCount() {
-        return replica().groupCount();
-    }
+    int groupCount();
 
     /** How many groups have at least one member on {@code node}. */
-    public int groupCount(NodeId node) {
-        return replica().groupCount(Objects.requireNonNull(node, "node"));
-    }
+    int groupCount(NodeId node);
 
-    public int localGroupCount() {
-        return groupCount(engine.self());
-    }
+    /** How many groups have at least one member on this node. */
+    int localGroupCount();
 
-    public Set<String> groupNames() {
-        return replica().groupNames();
-    }
+    /** The names of the groups with at least one member (a copy). */
+    Set<String> groupNames();
 
     /**
      * The names of the groups with at least one member, as a weakly consistent stream over the live data (no
      * copy): for listings and paging, in no particular order.
      */
-    public Stream<String> groupNameStream() {
-        return replica().groupNameStream();
-    }
+    Stream<String> groupNameStream();
 
-    public Set<String> groupNames(NodeId node) {
-        return replica().groupNames(Objects.requireNonNull(node, "node"));
-    }
+    /** The names of the groups with at least one member on {@code node}. */
+    Set<String> groupNames(NodeId node);
 
-    public Set<String> localGroupNames() {
-        return groupNames(engine.self());
-    }
+    /** The names of the groups with at least one member on this node. */
+    Set<String> localGroupNames();
 
     /** The groups {@code process} is a member of in this scope. */
-    public Set<String> groupsOf(ProcessRef process) {
-        return replica().groupsOf(Objects.requireNonNull(process, "process"));
-    }
+    Set<String> groupsOf(ProcessRef process);
 
     /**
      * Sends {@code message} to every member of {@code group}, local or remote, once each: one network message
@@ -172,157 +97,19 @@ public final class Groups {
      *
      * @return the number of members it was sent to
      */
-    public int publish(String group, Object message) {
-        return publish(members(group), message, null);
-    }
+    int publish(String group, Object message);
 
     /** Sends {@code message} to the members of {@code group} on this node. */
-    public int localPublish(String group, Object message) {
-        return publish(localMembers(group), message, null);
-    }
+    int localPublish(String group, Object message);
 
     /** {@link #multiCall(String, Object, Duration)} with the default timeout (syn.multi-call-timeout). */
-    public <R> MultiCallResult<R> multiCall(String group, Object request) {
-        return multiCall(group, request, defaultTimeout);
-    }
+    <R> MultiCallResult<R> multiCall(String group, Object request);
 
     /**
      * Sends {@code request} to every member as a call and gathers their replies (given with
      * {@code context.reply(..)}). Returns as soon as every member answered, died or its node left, and at
      * the latest after {@code timeout}; members without an answer are in the bad replies.
      */
-    public <R> MultiCallResult<R> multiCall(String group, Object request, Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        List<Membership> members = members(group);
-        if (members.isEmpty()) {
-            return new MultiCallResult<>(List.of(), List.of());
-        }
-        Gathering gathering = new Gathering(members);
-        long callId = calls.register(gathering);
-        try {
-            publish(members, request, new ReplyTo(engine.self(), callId), gathering);
-            try {
-                gathering.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException expected) {
-                // whoever has not answered by now is a bad reply
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return gathering.result();
-        } finally {
-            calls.forget(callId);
-        }
-    }
+    <R> MultiCallResult<R> multiCall(String group, Object request, Duration timeout);
 
-    private int publish(List<Membership> members, Object message, @Nullable ReplyTo replyTo) {
-        return publish(members, message, replyTo, null);
-    }
-
-    private int publish(List<Membership> members, Object message, @Nullable ReplyTo replyTo,
-            @Nullable Gathering gathering) {
-        Objects.requireNonNull(message, "message");
-        Map<NodeId, List<ProcessRef>> byNode = new HashMap<>();
-        for (Membership member : members) {
-            byNode.computeIfAbsent(member.node(), node -> new ArrayList<>()).add(member.process());
-        }
-        if (byNode.keySet().stream().anyMatch(node -> !node.equals(engine.self()))) {
-            guard.message(message);
-        }
-        int recipients = 0;
-        for (Map.Entry<NodeId, List<ProcessRef>> entry : byNode.entrySet()) {
-            long[] ids = entry.getValue().stream().mapToLong(ProcessRef::id).toArray();
-            int delivered = messenger.deliver(entry.getKey(), ids, message, replyTo);
-            recipients += delivered;
-            if (gathering != null && delivered < ids.length) {
-                // local members that died or are overloaded will not answer
-                entry.getValue().forEach(gathering::checkLocal);
-            }
-        }
-        return recipients;
-    }
-
-    private ScopeReplica replica() {
-        return engine.replica();
-    }
-
-    /** Collects a multi-call's replies; done when every member answered or is known not to. */
-    private final class Gathering implements PendingCalls.Waiter {
-        private final Map<ProcessRef, Membership> pending = new LinkedHashMap<>();
-        private final List<MultiCallResult.Reply<Object>> replies = new ArrayList<>();
-        private final List<Membership> bad = new ArrayList<>();
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-
-        Gathering(List<Membership> members) {
-            members.forEach(member -> pending.put(member.process(), member));
-        }
-
-        @Override
-        public synchronized void answer(Object answer) {
-            if (answer instanceof WireMessage.Reply reply) {
-                Membership member = pending.remove(reply.process());
-                if (member != null) {
-                    replies.add(new MultiCallResult.Reply<>(member.process(), member.meta(), reply.reply()));
-                    checkDone();
-                }
-            } else if (answer instanceof WireMessage.Undelivered undelivered) {
-                // members whose node could not hand them the request (a full mailbox, an exit) will not answer
-                for (long id : undelivered.targets()) {
-                    Membership member = pending.remove(new ProcessRef(undelivered.from(), id));
-                    if (member != null) {
-                        bad.add(member);
-                    }
-                }
-                checkDone();
-            }
-        }
-
-        @Override
-        public synchronized void nodeDown(NodeId node) {
-            pending.values().removeIf(member -> {
-                if (member.node().equals(node)) {
-                    bad.add(member);
-                    return true;
-                }
-                return false;
-            });
-            checkDone();
-        }
-
-        @Override
-        public synchronized void processExited(ProcessRef process, @Nullable ExitReason reason) {
-            Membership member = pending.remove(process);
-            if (member != null) {
-                bad.add(member);
-                checkDone();
-            }
-        }
-
-        synchronized void checkLocal(ProcessRef process) {
-            if (pending.containsKey(process) && !messenger.isAliveOrRemote(process)) {
-                processExited(process, null);
-            }
-        }
-
-        @Override
-        public boolean isDone() {
-            return done.isDone();
-        }
-
-        private void checkDone() {
-            if (pending.isEmpty()) {
-                done.complete(null);
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        synchronized <R> MultiCallResult<R> result() {
-            List<Membership> badReplies = new ArrayList<>(bad);
-            badReplies.addAll(pending.values());
-            List<MultiCallResult.Reply<R>> typed = new ArrayList<>();
-            replies.forEach(reply -> typed.add((MultiCallResult.Reply<R>) (MultiCallResult.Reply<?>) reply));
-            return new MultiCallResult<>(typed, badReplies);
-        }
-    }
 }

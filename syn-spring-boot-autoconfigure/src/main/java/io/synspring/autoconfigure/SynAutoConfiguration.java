@@ -8,7 +8,7 @@ import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.autoconfigure.events.SynApplicationEventPublisher;
 import io.synspring.hazelcast.EmbeddedMember;
-import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.registry.ConflictResolver;
 import java.util.Set;
 import java.util.TreeSet;
@@ -68,7 +68,7 @@ public final class SynAutoConfiguration {
             ObjectProvider<SynApplicationEventPublisher> events) {
         String node;
         try {
-            node = hazelcast.getCluster().getLocalMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+            node = hazelcast.getCluster().getLocalMember().getAttribute(MemberAttributes.NODE);
         } catch (UnsupportedOperationException client) {
             throw new IllegalStateException("Syn needs a Hazelcast member, but the application's HazelcastInstance "
                     + "is a client: remove the Hazelcast client configuration, or let Syn start its embedded member "
@@ -76,7 +76,7 @@ public final class SynAutoConfiguration {
         }
         if (node == null) {
             throw new IllegalStateException("The application's HazelcastInstance was not prepared for Syn (its member "
-                    + "has no '" + HazelcastCluster.NODE_ATTRIBUTE + "' attribute). Define a com.hazelcast.config.Config "
+                    + "has no '" + MemberAttributes.NODE + "' attribute). Define a com.hazelcast.config.Config "
                     + "bean instead of the instance (Syn prepares it and Boot's Hazelcast auto-configuration starts it), "
                     + "or call NodeRegistry.configure(config, synSettings) with the SynSettings bean before creating "
                     + "the instance.");

@@ -1,5 +1,6 @@
 package io.synspring.autoconfigure;
 
+import io.synspring.hazelcast.MemberAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,6 @@ import io.synspring.SynSettings;
 import io.synspring.autoconfigure.health.SynHealthContributorAutoConfiguration;
 import io.synspring.autoconfigure.health.SynHealthIndicator;
 import io.synspring.hazelcast.EmbeddedMember;
-import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.testing.LoopbackPorts;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +43,7 @@ class HealthWhileSyncingTests {
                 "127.0.0.1", portB, List.of("127.0.0.1:" + portA), Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(5)).toConfig(), settingsB));
         try {
-            String nodeB = memberB.getCluster().getLocalMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+            String nodeB = memberB.getCluster().getLocalMember().getAttribute(MemberAttributes.NODE);
             runner.withPropertyValues(TestClusters.node("a", cluster, portA, portB)).run(context -> {
                 NodeRegistry a = context.getBean(NodeRegistry.class);
                 SynHealthIndicator indicator = context.getBean(SynHealthIndicator.class);

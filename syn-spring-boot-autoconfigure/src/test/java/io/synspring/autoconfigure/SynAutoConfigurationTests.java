@@ -1,5 +1,6 @@
 package io.synspring.autoconfigure;
 
+import io.synspring.hazelcast.MemberAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import com.hazelcast.core.HazelcastInstance;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.hazelcast.EmbeddedMember;
-import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.ConflictOutcome;
 import io.synspring.registry.ConflictResolver;
@@ -238,7 +238,7 @@ class SynAutoConfigurationTests {
                     NodeRegistry syn = context.getBean(NodeRegistry.class);
                     assertThat(syn.node().name()).isEqualTo("from-config-bean");
                     assertThat(syn.hazelcast().getConfig().getClusterName()).startsWith("syn-test-");
-                    assertThat(HazelcastCluster.scopesOf(syn.hazelcast().getCluster().getLocalMember()))
+                    assertThat(MemberAttributes.scopesOf(syn.hazelcast().getCluster().getLocalMember()))
                             .isEqualTo(Set.of("default", "devices"));
                 });
     }

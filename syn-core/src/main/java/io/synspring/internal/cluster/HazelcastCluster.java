@@ -11,13 +11,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.LifecycleEvent;
 import io.synspring.NodeId;
+import io.synspring.NodeRegistry;
+import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
@@ -37,12 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HazelcastCluster {
 
-    /** Member attribute holding the Syn node id. */
-    public static final String NODE_ATTRIBUTE = "syn.node";
-    /** Member attribute holding the node's scopes, comma-separated. */
-    public static final String SCOPES_ATTRIBUTE = "syn.scopes";
-    /** Member attribute holding where the node's links listen: {@code host:port}, or {@code :port} on the member's host. */
-    public static final String TRANSPORT_ATTRIBUTE = "syn.transport";
     /**
      * Key of the member's user context holding the node's {@link Transport} while it runs (bound, before, as
      * the listening socket): how tools and tests reach the links of a node they hold only the member of.
@@ -119,8 +114,8 @@ public final class HazelcastCluster {
      */
     public static Config configure(Config config, String nodeName, Set<String> scopes,
             Collection<String> allowedClassPrefixes, int transportPort) {
-        config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, NodeId.newIncarnation(nodeName).toString());
-        config.getMemberAttributeConfig().setAttribute(SCOPES_ATTRIBUTE, String.join(",", scopes));
+        config.getMemberAttributeConfig().setAttribute(MemberAttributes.NODE, NodeId.newIncarnation(nodeName).toString());
+        config.getMemberAttributeConfig().setAttribute(MemberAttributes.SCOPES, String.join(",", scopes));
         String host = bindHost(config);
         ServerSocketChannel socket = Transport.bind(new InetSocketAddress(host == null ? "0.0.0.0" : host, transportPort));
         config.getUserContext().put(TRANSPORT_CONTEXT_KEY, socket);
@@ -130,7 +125,7 @@ public final class HazelcastCluster {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        config.getMemberAttributeConfig().setAttribute(TRANSPORT_ATTRIBUTE, (host == null ? "" : host) + ":" + port);
+        config.getMemberAttributeConfig().setAttribute(MemberAttributes.TRANSPORT, (host == null ? "" : host) + ":" + port);
         JavaSerializationFilterConfig existing = config.getSerializationConfig().getJavaSerializationFilterConfig();
         JavaSerializationFilterConfig filter = existing != null ? existing : new JavaSerializationFilterConfig();
         config.getSerializationConfig().setJavaSerializationFilterConfig(filter);
@@ -161,9 +156,9 @@ public final class HazelcastCluster {
 
     /** Where {@code member}'s links listen. */
     private static InetSocketAddress transportAddress(Member member) {
-        String published = member.getAttribute(TRANSPORT_ATTRIBUTE);
+        String published = member.getAttribute(MemberAttributes.TRANSPORT);
         if (published == null) {
-            throw new IllegalStateException("member " + member + " has no '" + TRANSPORT_ATTRIBUTE + "' attribute: "
+            throw new IllegalStateException("member " + member + " has no '" + MemberAttributes.TRANSPORT + "' attribute: "
                     + "prepare its Config with NodeRegistry.configure(config, settings) before creating it");
         }
         int colon = published.lastIndexOf(':');
@@ -173,18 +168,12 @@ public final class HazelcastCluster {
 
     /** The Syn node id of this Hazelcast member, as {@link #configure} set it. */
     public static NodeId localNode(HazelcastInstance hazelcast) {
-        String node = hazelcast.getCluster().getLocalMember().getAttribute(NODE_ATTRIBUTE);
+        String node = hazelcast.getCluster().getLocalMember().getAttribute(MemberAttributes.NODE);
         if (node == null) {
-            throw new IllegalStateException("the Hazelcast member has no '" + NODE_ATTRIBUTE + "' attribute: "
+            throw new IllegalStateException("the Hazelcast member has no '" + MemberAttributes.NODE + "' attribute: "
                     + "prepare its Config with NodeRegistry.configure(config, settings) before creating it");
         }
         return NodeId.parse(node);
-    }
-
-    public static Set<String> scopesOf(Member member) {
-        String scopes = member.getAttribute(SCOPES_ATTRIBUTE);
-        return scopes == null || scopes.isEmpty() ? Set.of()
-                : Arrays.stream(scopes.split(",")).collect(Collectors.toUnmodifiableSet());
     }
 
     public NodeId self() {
@@ -255,7 +244,7 @@ public final class HazelcastCluster {
             return null;
         }
         for (Member member : members) {
-            if (node.toString().equals(member.getAttribute(NODE_ATTRIBUTE))) {
+            if (node.toString().equals(member.getAttribute(MemberAttributes.NODE))) {
                 return member;
             }
         }
@@ -273,7 +262,7 @@ public final class HazelcastCluster {
      */
     public boolean hasNodesNotMetYet() {
         for (Member member : hazelcast.getCluster().getMembers()) {
-            String node = member.getAttribute(NODE_ATTRIBUTE);
+            String node = member.getAttribute(MemberAttributes.NODE);
             if (node != null && !member.localMember()) {
                 Peer peer = peers.get(NodeId.parse(node));
                 if (peer == null || !peer.memberUuid().equals(member.getUuid())) {
@@ -321,13 +310,13 @@ public final class HazelcastCluster {
     }
 
     private void memberUp(Member member) {
-        String node = member.getAttribute(NODE_ATTRIBUTE);
+        String node = member.getAttribute(MemberAttributes.NODE);
         if (node == null) {
             return;
         }
         NodeId id = NodeId.parse(node);
         if (id.equals(self)) {
-            peers.put(id, new Peer(id, scopesOf(member), member.getUuid()));
+            peers.put(id, new Peer(id, MemberAttributes.scopesOf(member), member.getUuid()));
             return;
         }
         transport.connect(id, transportAddress(member));
@@ -339,9 +328,9 @@ public final class HazelcastCluster {
     }
 
     private synchronized void admit(NodeId id, Member member) {
-        Peer previous = peers.put(id, new Peer(id, scopesOf(member), member.getUuid()));
+        Peer previous = peers.put(id, new Peer(id, MemberAttributes.scopesOf(member), member.getUuid()));
         if (previous == null || !previous.memberUuid().equals(member.getUuid())) {
-            listener.nodeUp(id, scopesOf(member));
+            listener.nodeUp(id, MemberAttributes.scopesOf(member));
         }
     }
 
@@ -361,7 +350,7 @@ public final class HazelcastCluster {
     }
 
     private synchronized void memberDown(Member member) {
-        String node = member.getAttribute(NODE_ATTRIBUTE);
+        String node = member.getAttribute(MemberAttributes.NODE);
         if (node == null) {
             return;
         }
@@ -393,7 +382,7 @@ public final class HazelcastCluster {
         merging = false;
         // Reconcile membership: nodes gone during the merge are down, everyone present must be met again.
         Set<Member> members = hazelcast.getCluster().getMembers();
-        Set<String> present = members.stream().map(m -> m.getAttribute(NODE_ATTRIBUTE))
+        Set<String> present = members.stream().map(m -> m.getAttribute(MemberAttributes.NODE))
                 .filter(Objects::nonNull).collect(Collectors.toSet());
         unproven.keySet().removeIf(node -> !present.contains(node.toString()));
         proven.removeIf(node -> !present.contains(node.toString()));

@@ -3,7 +3,7 @@ package io.synspring.autoconfigure.discovery;
 import com.hazelcast.cluster.Member;
 import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
-import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.hazelcast.MemberAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,12 +55,12 @@ public class SynDiscoveryClient implements DiscoveryClient {
         List<ServiceInstance> instances = new ArrayList<>();
         Set<NodeId> synNodes = node.nodes(); // with secure links, only members whose link proved who they are
         for (Member member : node.hazelcast().getCluster().getMembers()) {
-            String id = member.getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+            String id = member.getAttribute(MemberAttributes.NODE);
             if (id == null || !synNodes.contains(NodeId.parse(id))) {
                 continue;
             }
             NodeId nodeId = NodeId.parse(id);
-            Set<String> scopes = new TreeSet<>(HazelcastCluster.scopesOf(member));
+            Set<String> scopes = new TreeSet<>(MemberAttributes.scopesOf(member));
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("syn-node", id);
             metadata.put("syn-scopes", String.join(",", scopes));

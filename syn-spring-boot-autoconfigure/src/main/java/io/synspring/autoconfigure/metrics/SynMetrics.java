@@ -13,8 +13,9 @@ import io.synspring.NodeRegistry;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
+import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
-import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportCounts;
 import io.synspring.process.ExitReason;
@@ -113,7 +114,7 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
         membershipRegistration = syn.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                String node = event.getMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
+                String node = event.getMember().getAttribute(MemberAttributes.NODE);
                 if (node != null) {
                     awaitSync(NodeId.parse(node), System.nanoTime());
                 }

@@ -1,0 +1,126 @@
+package io.synspring.internal.scope;
+
+import io.synspring.NodeId;
+import io.synspring.internal.process.Messenger;
+import io.synspring.internal.replica.ScopeReplica;
+import io.synspring.process.CallRefusedException;
+import io.synspring.process.ProcessRef;
+import io.synspring.process.SendResult;
+import io.synspring.registry.MetadataUpdate;
+import io.synspring.registry.RegisterResult;
+import io.synspring.registry.Registration;
+import io.synspring.registry.Registry;
+import io.synspring.registry.UnregisterResult;
+import io.synspring.registry.UpdateResult;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/** The {@link Registry} of one scope, over its engine. */
+public final class ScopeRegistry implements Registry {
+
+    private final ScopeEngine engine;
+    private final Guard guard;
+    private final Messenger messenger;
+    /** The engine's, held here too: a lookup is bound by dependent memory loads, this saves one. */
+    private final ScopeReplica replica;
+
+    public ScopeRegistry(ScopeEngine engine, Guard guard, Messenger messenger) {
+        this.engine = engine;
+        this.guard = guard;
+        this.messenger = messenger;
+        this.replica = engine.replica();
+    }
+
+    @Override
+    public String scope() {
+        return engine.scope();
+    }
+
+    @Override
+    public RegisterResult register(String name, ProcessRef process, @Nullable Object meta) {
+        guard.name(name, "name");
+        Objects.requireNonNull(process, "process");
+        guard.meta(meta);
+        return engine.register(name, process, meta);
+    }
+
+    @Override
+    public UnregisterResult unregister(String name) {
+        return engine.unregister(guard.name(name, "name"));
+    }
+
+    @Override
+    public Optional<Registration> lookup(String name) {
+        return Optional.ofNullable(visible(name));
+    }
+
+    /** The registration of {@code name}, unless it is missing or its process is a local one that exited. */
+    private @Nullable Registration visible(String name) {
+        boolean noneExiting = messenger.noneExiting(); // before the read: see Messenger.noneExiting
+        Registration registration = name == null ? null : replica.lookup(name);
+        if (registration == null) {
+            guard.name(name, "name"); // only a miss pays for the check: a name that was found is valid
+            return null;
+        }
+        if (!noneExiting && !messenger.isAliveOrRemote(registration.process())) {
+            return null;
+        }
+        return registration;
+    }
+
+    @Override
+    public UpdateResult update(String name, MetadataUpdate update) {
+        guard.name(name, "name");
+        Objects.requireNonNull(update, "update");
+        return engine.update(name, update);
+    }
+
+    @Override
+    public int count() {
+        return replica.count();
+    }
+
+    @Override
+    public int count(NodeId node) {
+        return replica.count(Objects.requireNonNull(node, "node"));
+    }
+
+    @Override
+    public int localCount() {
+        return replica.count(engine.self());
+    }
+
+    @Override
+    public Stream<Registration> registrations() {
+        return replica.registrations().stream().filter(r -> messenger.isAliveOrRemote(r.process()));
+    }
+
+    @Override
+    public Set<String> namesOf(ProcessRef process) {
+        return replica.namesOf(Objects.requireNonNull(process, "process"));
+    }
+
+    @Override
+    public <R> CompletableFuture<R> call(String name, Object request, Duration timeout) {
+        Optional<Registration> registration = lookup(guard.name(name, "name"));
+        if (registration.isEmpty()) {
+            return CompletableFuture.failedFuture(new CallRefusedException(SendResult.NO_SUCH_NAME,
+                    "no process is registered under '" + name + "' in scope '" + scope() + "'"));
+        }
+        return messenger.call(registration.get().process(), request, timeout);
+    }
+
+    @Override
+    public SendResult send(String name, Object message) {
+        Registration registration = visible(name);
+        if (registration == null) {
+            return SendResult.NO_SUCH_NAME;
+        }
+        return messenger.send(registration.process(), message);
+    }
+}
