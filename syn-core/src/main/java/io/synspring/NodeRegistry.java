@@ -1,6 +1,5 @@
 package io.synspring;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -8,8 +7,9 @@ import io.synspring.events.SynEventListener;
 import io.synspring.groups.Groups;
 import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.internal.cluster.HazelcastCluster;
-import io.synspring.internal.process.Envelope;
-import io.synspring.internal.process.Messenger;
+import io.synspring.internal.node.InboundDispatcher;
+import io.synspring.internal.node.Introductions;
+import io.synspring.internal.node.NodeMessenger;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.process.ReplyTo;
 import io.synspring.internal.scope.EventBus;
@@ -19,23 +19,17 @@ import io.synspring.internal.scope.ScopeEngine;
 import io.synspring.internal.scope.ScopeGroups;
 import io.synspring.internal.scope.ScopeRegistry;
 import io.synspring.internal.scope.SerialExecutor;
-import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportCounts;
 import io.synspring.internal.transport.TransportSettings;
 import io.synspring.internal.wire.WireCodec;
-import io.synspring.internal.wire.WireMessage;
-import io.synspring.process.CallRefusedException;
-import io.synspring.process.DeliveryResult;
 import io.synspring.process.ExitReason;
 import io.synspring.process.MessageHandler;
-import io.synspring.process.ProcessExitedException;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.Registry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,8 +45,6 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +62,6 @@ import org.slf4j.LoggerFactory;
 public final class NodeRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
-    /** How long the introduction to nodes met while merging waits for the others Hazelcast lists already. */
-    private static final Duration TOGETHER = Duration.ofMillis(50);
 
     private final SynSettings settings;
     private final HazelcastInstance hazelcast;
@@ -88,14 +78,10 @@ public final class NodeRegistry implements AutoCloseable {
     private final Map<String, ScopeEngine> engines = new ConcurrentHashMap<>();
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
     private final Map<String, Groups> groups = new ConcurrentHashMap<>();
-    private final Messenger messenger;
+    private final NodeMessenger messenger;
+    private final InboundDispatcher dispatcher;
+    private final Introductions introductions;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Nodes of the other side, met while merging into their cluster: introduced as soon as they are reachable. */
-    private final Map<NodeId, Introduction> toIntroduce = new ConcurrentHashMap<>();
-    private final Set<NodeId> introducedWhileMerging = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean introducing = new AtomicBoolean();
-    /** With secure links: members listed at the start, introduced once their links prove who they are. */
-    private final Map<NodeId, Set<String>> awaitingProof = new ConcurrentHashMap<>();
 
     private NodeRegistry(HazelcastInstance hazelcast, boolean ownsHazelcast, SynSettings settings) {
         this.settings = settings;
@@ -121,7 +107,7 @@ public final class NodeRegistry implements AutoCloseable {
         });
         this.events = new EventBus(new SerialExecutor("events", pool));
         this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processesExited, this::reply);
-        this.messenger = new NodeMessenger(processes);
+        this.messenger = new NodeMessenger(self, processes, cluster, codec, guard, calls);
         Set<String> memberScopes = MemberAttributes.scopesOf(hazelcast.getCluster().getLocalMember());
         if (!memberScopes.equals(settings.scopes())) {
             throw new IllegalStateException("the Hazelcast member was configured for scopes " + memberScopes
@@ -136,6 +122,8 @@ public final class NodeRegistry implements AutoCloseable {
             registries.put(scope, new ScopeRegistry(engine, guard, messenger));
             groups.put(scope, new ScopeGroups(engine, guard, messenger, calls, settings.multiCallTimeout()));
         }
+        this.dispatcher = new InboundDispatcher(self, codec, cluster, engines, processes, calls);
+        this.introductions = new Introductions(self, cluster, engines, scheduler);
     }
 
     /**
@@ -178,20 +166,8 @@ public final class NodeRegistry implements AutoCloseable {
         }
         node.cluster.start();
         node.engines.values().forEach(ScopeEngine::startBeacons);
-        Map<NodeId, Set<String>> others = new java.util.HashMap<>();
-        for (Member member : hazelcast.getCluster().getMembers()) {
-            String id = member.getAttribute(MemberAttributes.NODE);
-            if (id != null && !member.localMember()) {
-                others.put(NodeId.parse(id), MemberAttributes.scopesOf(member));
-            }
-        }
-        if (settings.isSecure()) {
-            // a member is a Syn node once its link proved who it is: those that have not yet are introduced then
-            node.awaitingProof.putAll(others);
-            others.keySet().retainAll(node.cluster.peers().keySet());
-            node.awaitingProof.keySet().removeAll(others.keySet());
-        }
-        node.introduceTo(others);
+        // a member is a Syn node once its link proved who it is: with secure links, some are introduced later
+        node.introductions.start(hazelcast.getCluster().getMembers(), settings.isSecure());
         InetSocketAddress links = node.cluster.transport().localAddress();
         if (!settings.isSecure() && !links.getAddress().isLoopbackAddress()) {
             log.warn("Syn node {} listens for links on {} without authentication: any process that reaches it and "
@@ -368,52 +344,6 @@ public final class NodeRegistry implements AutoCloseable {
         }
     }
 
-    /** Introduces this node to {@code nodes} (with their scopes): in each scope, one snapshot for them all. */
-    private void introduceTo(Map<NodeId, Set<String>> nodes) {
-        engines.forEach((scope, engine) -> engine.hello(nodes.entrySet().stream()
-                .filter(node -> node.getValue().contains(scope)).map(Map.Entry::getKey).toList()));
-    }
-
-    /** A node met while merging, since {@code met} (nanoTime). */
-    private record Introduction(Set<String> scopes, long met) {}
-
-    /**
-     * Introduces this node to the nodes met while merging at once, rather than at Hazelcast's MERGED event,
-     * which can come a second later. The nodes of the other side appear within milliseconds of each other:
-     * they are introduced together, one snapshot for all (waiting for the events of those Hazelcast lists
-     * already), unless some take longer than {@link #TOGETHER}.
-     */
-    private void introduceMetWhileMerging() {
-        if (!introducing.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            scheduler.schedule(() -> {
-                introducing.set(false);
-                long now = System.nanoTime();
-                Map<NodeId, Set<String>> ready = new java.util.HashMap<>();
-                long waitedLongest = 0;
-                for (Map.Entry<NodeId, Introduction> pending : toIntroduce.entrySet()) {
-                    waitedLongest = Math.max(waitedLongest, now - pending.getValue().met());
-                    ready.put(pending.getKey(), pending.getValue().scopes());
-                }
-                // the others of that side are listed already: wait for them, one snapshot for them all
-                boolean waitForAll = waitedLongest < TOGETHER.toNanos() && cluster.hasNodesNotMetYet();
-                if (!waitForAll) {
-                    introducedWhileMerging.addAll(ready.keySet());
-                    ready.keySet().removeIf(node -> !cluster.peers().containsKey(node)); // gone meanwhile
-                    introduceTo(ready);
-                    toIntroduce.keySet().removeAll(introducedWhileMerging);
-                }
-                if (!toIntroduce.isEmpty()) {
-                    introduceMetWhileMerging();
-                }
-            }, 1, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            introducing.set(false);
-        }
-    }
-
     private void forSharedScopes(Set<String> scopes, java.util.function.Consumer<ScopeEngine> action) {
         for (String scope : scopes) {
             ScopeEngine engine = engines.get(scope);
@@ -423,128 +353,25 @@ public final class NodeRegistry implements AutoCloseable {
         }
     }
 
+    private void reply(ReplyTo to, ProcessRef from, Object reply) {
+        messenger.reply(to, from, reply);
+    }
+
     private void processesExited(List<ProcessTable.Exit> exits) {
         engines.values().forEach(engine -> engine.processesExited(exits));
         exits.forEach(exit -> calls.processExited(exit.process(), exit.reason()));
-    }
-
-    private void reply(ReplyTo to, ProcessRef from, Object reply) {
-        if (to.node().equals(self)) {
-            calls.complete(to.callId(), new WireMessage.Reply(self, to.callId(), from, reply));
-        } else {
-            guard.message(reply);
-            cluster.send(to.node(), codec.encode(new WireMessage.Reply(self, to.callId(), from, reply)));
-        }
-    }
-
-    private void dispatch(byte[] bytes) {
-        WireMessage message;
-        try {
-            message = codec.decode(bytes);
-        } catch (RuntimeException e) {
-            log.warn("rejected a message: {} (if the class is yours, add its package to the allowed classes, "
-                    + "syn.serialization.allowed-classes)", e.toString());
-            return;
-        }
-        Function<String, ScopeEngine> engine = scope -> {
-            ScopeEngine found = engines.get(scope);
-            if (found == null) {
-                log.debug("ignoring a message for scope {}, which this node is not in", scope);
-            }
-            return found;
-        };
-        ScopeEngine target = null;
-        if (message instanceof WireMessage.Deltas deltas) {
-            target = engine.apply(deltas.batch().scope());
-        } else if (message instanceof WireMessage.Sync sync) {
-            target = engine.apply(sync.snapshot().scope());
-        } else if (message instanceof WireMessage.Beacon beacon) {
-            target = engine.apply(beacon.scope());
-        } else if (message instanceof WireMessage.Request request) {
-            target = engine.apply(request.scope());
-        } else if (message instanceof WireMessage.Response response) {
-            target = engine.apply(response.scope());
-        } else if (message instanceof WireMessage.Leaving leaving) {
-            calls.nodeDown(leaving.from());
-            target = engine.apply(leaving.scope());
-        } else if (message instanceof WireMessage.Deliver deliver) {
-            if (deliver.message() instanceof RejectedValue rejected) {
-                log.warn("dropped a message from {}: {} (add its class's package to the allowed classes)",
-                        deliver.from(), rejected.reason());
-                return;
-            }
-            deliver(deliver);
-        } else if (message instanceof WireMessage.Undelivered undelivered) {
-            Transport.DropReason reason = undelivered.mailboxFull() ? Transport.DropReason.MAILBOX_FULL
-                    : Transport.DropReason.NOT_ALIVE;
-            cluster.transport().undelivered(reason, undelivered.targets().length);
-            log.debug("{} message(s) to processes {} of node {} were not delivered: {}", undelivered.targets().length,
-                    Arrays.toString(undelivered.targets()), undelivered.from(), reason);
-            if (undelivered.callId() != 0) {
-                calls.complete(undelivered.callId(), undelivered);
-            }
-        } else if (message instanceof WireMessage.Reply reply) {
-            if (reply.reply() instanceof RejectedValue rejected) {
-                log.warn("dropped a reply from {}: {} (add its class's package to the allowed classes)",
-                        reply.from(), rejected.reason());
-                return;
-            }
-            calls.complete(reply.callId(), reply);
-        }
-        if (target != null) {
-            target.receive(message);
-        }
-    }
-
-    /**
-     * Hands a message from another node to its local targets; those that cannot take it (a full mailbox, an
-     * exited process) are counted and reported back to the sender, with the call they belong to.
-     */
-    private void deliver(WireMessage.Deliver deliver) {
-        Envelope envelope = new Envelope(deliver.message(), deliver.sender(), deliver.replyTo());
-        long[] full = new long[0];
-        long[] exited = new long[0];
-        for (long id : deliver.targets()) {
-            DeliveryResult result = processes.deliver(id, envelope);
-            if (result == DeliveryResult.MAILBOX_FULL) {
-                full = append(full, id);
-                cluster.transport().dropped(Transport.DropReason.MAILBOX_FULL);
-            } else if (result != DeliveryResult.DELIVERED) {
-                exited = append(exited, id);
-                cluster.transport().dropped(Transport.DropReason.NOT_ALIVE);
-            }
-        }
-        long callId = deliver.replyTo() == null ? 0 : deliver.replyTo().callId();
-        if (full.length > 0) {
-            cluster.send(deliver.from(), codec.encode(new WireMessage.Undelivered(self, full, true, callId)));
-        }
-        if (exited.length > 0) {
-            cluster.send(deliver.from(), codec.encode(new WireMessage.Undelivered(self, exited, false, callId)));
-        }
-    }
-
-    private static long[] append(long[] ids, long id) {
-        long[] longer = Arrays.copyOf(ids, ids.length + 1);
-        longer[ids.length] = id;
-        return longer;
     }
 
     private final class ClusterListener implements HazelcastCluster.Listener {
         @Override
         public void nodeUp(NodeId node, Set<String> scopes) {
             forSharedScopes(scopes, engine -> engine.nodeUp(node));
-            if (awaitingProof.remove(node) != null) {
-                introduceTo(Map.of(node, scopes));
-            }
-            if (cluster.isMerging()) {
-                toIntroduce.put(node, new Introduction(scopes, System.nanoTime()));
-                introduceMetWhileMerging();
-            }
+            introductions.nodeUp(node, scopes);
         }
 
         @Override
         public void merging() {
-            introducedWhileMerging.clear();
+            introductions.merging();
         }
 
         @Override
@@ -555,154 +382,13 @@ public final class NodeRegistry implements AutoCloseable {
 
         @Override
         public void merged() {
-            Map<NodeId, Set<String>> others = new java.util.HashMap<>();
-            cluster.peers().values().stream().filter(peer -> !peer.node().equals(self)
-                            && !introducedWhileMerging.contains(peer.node()) && !toIntroduce.containsKey(peer.node()))
-                    .forEach(peer -> others.put(peer.node(), peer.scopes()));
-            introduceTo(others);
+            introductions.merged();
         }
 
         @Override
         public void received(byte[] message) {
-            dispatch(message);
+            dispatcher.dispatch(message);
         }
     }
 
-    private final class NodeMessenger implements Messenger {
-        /** Its own reference (not the enclosing node's field): a lookup's "none exiting" read is one load shorter. */
-        private final ProcessTable processes;
-
-        NodeMessenger(ProcessTable processes) {
-            this.processes = processes;
-        }
-
-        @Override
-        public SendResult send(ProcessRef process, Object message) {
-            Objects.requireNonNull(message, "message");
-            ProcessRef sender = ProcessTable.current().orElse(null);
-            if (process.node().equals(self)) {
-                return toSendResult(processes.deliver(process.id(), new Envelope(message, sender, null)));
-            }
-            guard.message(message);
-            Transport.Outcome outcome = cluster.sendBounded(process.node(), codec.encode(
-                    new WireMessage.Deliver(self, new long[] {process.id()}, sender, message, null)));
-            return switch (outcome) {
-                case SENT -> SendResult.SENT;
-                case BACKPRESSURE -> SendResult.BACKPRESSURE;
-                // its node left, or it belongs to an earlier incarnation of a node
-                case NO_LINK -> SendResult.NOT_ALIVE;
-            };
-        }
-
-        @Override
-        public <R> CompletableFuture<R> call(ProcessRef process, Object request, Duration timeout) {
-            Objects.requireNonNull(request, "request");
-            Objects.requireNonNull(timeout, "timeout");
-            SingleCall<R> call = new SingleCall<>(process);
-            long id = calls.register(call);
-            call.future.whenComplete((reply, failure) -> calls.forget(id));
-            ProcessRef sender = ProcessTable.current().orElse(null);
-            SendResult sent;
-            if (process.node().equals(self)) {
-                sent = toSendResult(processes.deliver(process.id(), new Envelope(request, sender, new ReplyTo(self, id))));
-            } else {
-                guard.message(request);
-                Transport.Outcome outcome = cluster.sendBounded(process.node(), codec.encode(new WireMessage.Deliver(
-                        self, new long[] {process.id()}, sender, request, new ReplyTo(self, id))));
-                if (outcome == Transport.Outcome.NO_LINK) {
-                    call.future.completeExceptionally(new NodeUnavailableException(process.node(), "node "
-                            + process.node() + " of " + process + " is not a member of the cluster"));
-                    return call.future;
-                }
-                sent = outcome == Transport.Outcome.SENT ? SendResult.SENT : SendResult.BACKPRESSURE;
-            }
-            if (sent != SendResult.SENT) {
-                call.future.completeExceptionally(new CallRefusedException(sent,
-                        "the call to " + process + " was not delivered: " + sent));
-            }
-            return call.future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int deliver(NodeId node, long[] processIds, Object message, @Nullable ReplyTo replyTo) {
-            ProcessRef sender = ProcessTable.current().orElse(null);
-            if (!node.equals(self)) {
-                Transport.Outcome outcome = cluster.sendBounded(node,
-                        codec.encode(new WireMessage.Deliver(self, processIds, sender, message, replyTo)));
-                return outcome == Transport.Outcome.SENT ? processIds.length : 0;
-            }
-            Envelope envelope = new Envelope(message, sender, replyTo);
-            int delivered = 0;
-            for (long id : processIds) {
-                if (processes.deliver(id, envelope) == DeliveryResult.DELIVERED) {
-                    delivered++;
-                }
-            }
-            return delivered;
-        }
-
-        @Override
-        public boolean isAliveOrRemote(ProcessRef process) {
-            return !process.node().equals(self) || processes.isAlive(process);
-        }
-
-        @Override
-        public boolean noneExiting() {
-            return processes.noneExiting();
-        }
-    }
-
-    /** A call to one process, answered once. */
-    private static final class SingleCall<R> implements PendingCalls.Waiter {
-        final CompletableFuture<R> future = new CompletableFuture<>();
-        private final ProcessRef process;
-
-        SingleCall(ProcessRef process) {
-            this.process = process;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public void answer(Object answer) {
-            if (answer instanceof WireMessage.Reply reply && reply.process().equals(process)) {
-                future.complete((R) reply.reply());
-            } else if (answer instanceof WireMessage.Undelivered undelivered && undelivered.from().equals(process.node())
-                    && Arrays.stream(undelivered.targets()).anyMatch(id -> id == process.id())) {
-                SendResult result = undelivered.mailboxFull() ? SendResult.MAILBOX_FULL : SendResult.NOT_ALIVE;
-                future.completeExceptionally(new CallRefusedException(result, "the call to " + process
-                        + " was not delivered on its node: " + result));
-            }
-        }
-
-        @Override
-        public void nodeDown(NodeId node) {
-            if (process.node().equals(node)) {
-                future.completeExceptionally(new NodeUnavailableException(node, "node " + node + " of " + process
-                        + " left before " + process + " replied"));
-            }
-        }
-
-        @Override
-        public void processExited(ProcessRef exited, @Nullable ExitReason reason) {
-            if (process.equals(exited)) {
-                future.completeExceptionally(new ProcessExitedException(process, reason));
-            }
-        }
-
-        @Override
-        public boolean isDone() {
-            return future.isDone();
-        }
-    }
-
-    static SendResult toSendResult(DeliveryResult result) {
-        switch (result) {
-            case DELIVERED:
-                return SendResult.SENT;
-            case MAILBOX_FULL:
-                return SendResult.MAILBOX_FULL;
-            default:
-                return SendResult.NOT_ALIVE;
-        }
-    }
 }

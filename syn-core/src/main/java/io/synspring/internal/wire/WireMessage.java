@@ -16,27 +16,42 @@ public sealed interface WireMessage {
     /** The sending node. */
     NodeId from();
 
+    /** A message for the sender's peer engine of one scope. */
+    sealed interface ForScope extends WireMessage {
+        String scope();
+    }
+
     /** Changes of the sender's processes in one scope. */
-    record Deltas(NodeId from, ChangeBatch batch) implements WireMessage {}
+    record Deltas(NodeId from, ChangeBatch batch) implements ForScope {
+        @Override
+        public String scope() {
+            return batch.scope();
+        }
+    }
 
     /**
      * The sender's full state in a scope, sent when nodes meet or a receiver lost track;
      * {@code replyWanted}: the receiver answers with its own snapshot. It crosses the wire in parts (each
      * decoded as a Sync holding one part of the snapshot), back to back in the sender's order.
      */
-    record Sync(NodeId from, OwnerSnapshot snapshot, boolean replyWanted) implements WireMessage {}
+    record Sync(NodeId from, OwnerSnapshot snapshot, boolean replyWanted) implements ForScope {
+        @Override
+        public String scope() {
+            return snapshot.scope();
+        }
+    }
 
     /** The sender's latest change number in a scope, sent periodically so lost trailing changes are noticed. */
-    record Beacon(NodeId from, String scope, long seq) implements WireMessage {}
+    record Beacon(NodeId from, String scope, long seq) implements ForScope {}
 
     /** The sender is leaving the scope (it is shutting down): drop its entries of that scope now. */
-    record Leaving(NodeId from, String scope) implements WireMessage {}
+    record Leaving(NodeId from, String scope) implements ForScope {}
 
     /** Asks the owner of a process to perform an operation on it, atomically, and answer. */
-    record Request(NodeId from, String scope, long callId, Operation operation) implements WireMessage {}
+    record Request(NodeId from, String scope, long callId, Operation operation) implements ForScope {}
 
     /** The answer to a {@link Request}: a result value or a {@link Failure}. */
-    record Response(NodeId from, String scope, long callId, Object result) implements WireMessage {}
+    record Response(NodeId from, String scope, long callId, Object result) implements ForScope {}
 
     /** A message for one or more local processes of the receiver (one network message per node). */
     record Deliver(NodeId from, long[] targets, @Nullable ProcessRef sender, Object message,
