@@ -3,7 +3,8 @@ package io.synspring.testing;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /** Records every event one node fires, in the order its listeners got them, for assertions. */
 public final class EventLog implements SynEventListener {
 
-    private final List<SynEvent> events = new CopyOnWriteArrayList<>();
+    private final Queue<SynEvent> events = new ConcurrentLinkedQueue<>();
     private final int index;
 
     public EventLog(int index) {
