@@ -15,7 +15,7 @@ public record GroupUpdateResult(Status status, @Nullable Membership membership) 
         NOT_SELF,
         /**
          * The process runs on another node, where its metadata in the group changed every time the update was
-         * computed, {@value io.synspring.internal.scope.ScopeEngine#UPDATE_ATTEMPTS} times: nothing was written.
+         * computed, {@value io.synspring.registry.MetadataUpdate#MAX_ATTEMPTS} times: nothing was written.
          */
         RACE_CONDITION
     }

@@ -13,5 +13,11 @@ import org.jspecify.annotations.Nullable;
 @FunctionalInterface
 public interface MetadataUpdate {
 
+    /**
+     * How many times an update of a process on another node is computed, while its metadata keeps changing
+     * on the owner, before the update gives up with {@code RACE_CONDITION}.
+     */
+    int MAX_ATTEMPTS = 16;
+
     @Nullable Object apply(ProcessRef process, @Nullable Object currentMeta);
 }

@@ -19,7 +19,7 @@ public record UpdateResult(Status status, @Nullable Registration registration) {
         /**
          * This node's replica and the owner disagree about who holds the name; or the process runs on another
          * node, where its metadata changed every time the update was computed
-         * ({@value io.synspring.internal.scope.ScopeEngine#UPDATE_ATTEMPTS} times): nothing was written.
+         * ({@value io.synspring.registry.MetadataUpdate#MAX_ATTEMPTS} times): nothing was written.
          */
         RACE_CONDITION
     }

@@ -7,7 +7,6 @@ import com.example.gadgets.Firmware;
 import io.synspring.NodeRegistry;
 import io.synspring.groups.GroupUpdateResult;
 import io.synspring.groups.Membership;
-import io.synspring.internal.scope.ScopeEngine;
 import io.synspring.process.SynProcess;
 import io.synspring.testing.TestCluster;
 import java.util.List;
@@ -107,11 +106,11 @@ class RemoteUpdateTest {
 
         assertThat(result.status()).isEqualTo(UpdateResult.Status.RACE_CONDITION);
         assertThat(memberResult.status()).isEqualTo(GroupUpdateResult.Status.RACE_CONDITION);
-        assertThat(runs).hasValue(ScopeEngine.UPDATE_ATTEMPTS);
-        assertThat(memberRuns).hasValue(ScopeEngine.UPDATE_ATTEMPTS);
-        assertThat(owner().registry().lookup("device-busy").get().meta()).isEqualTo(ScopeEngine.UPDATE_ATTEMPTS);
+        assertThat(runs).hasValue(MetadataUpdate.MAX_ATTEMPTS);
+        assertThat(memberRuns).hasValue(MetadataUpdate.MAX_ATTEMPTS);
+        assertThat(owner().registry().lookup("device-busy").get().meta()).isEqualTo(MetadataUpdate.MAX_ATTEMPTS);
         assertThat(owner().groups().member("busy", device.ref()).map(Membership::meta))
-                .contains(ScopeEngine.UPDATE_ATTEMPTS);
+                .contains(MetadataUpdate.MAX_ATTEMPTS);
     }
 
     @Test

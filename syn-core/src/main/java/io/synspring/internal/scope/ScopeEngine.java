@@ -1,9 +1,7 @@
 package io.synspring.internal.scope;
 
 import io.synspring.NodeId;
-import io.synspring.NodeUnavailableException;
 import io.synspring.RejectedValue;
-import io.synspring.RemoteOperationException;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.groups.GroupUpdateResult;
@@ -13,7 +11,6 @@ import io.synspring.groups.Membership;
 import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.replica.Change;
-import io.synspring.internal.replica.ChangeBatch;
 import io.synspring.internal.replica.ScopeReplica;
 import io.synspring.internal.wire.WireCodec;
 import io.synspring.internal.wire.WireMessage.Deltas;
@@ -34,18 +31,15 @@ import io.synspring.registry.UnregisterResult;
 import io.synspring.registry.UpdateResult;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,25 +47,20 @@ import org.slf4j.LoggerFactory;
 /**
  * One scope on one node: the single writer of the scope's replica. Local operations run on the caller's
  * thread under the scope lock (no hand-off on the fast path); remote messages are applied in arrival
- * order by a serial executor under the same lock. Every change of this node's processes is stamped with
- * the next sequence number and queued, with direct messages, in one outbox that a serial flusher sends in
- * order, batching the changes. Operations on a remote process are routed to its node and answered there.
+ * order by a serial executor under the same lock. Every change of this node's processes goes to the
+ * {@link Outbox}, which numbers, batches and sends it; operations on a remote process are asked of its node
+ * ({@link OwnerRequests}) and answered there ({@link #receive}); {@link SyncChecks} keeps the replica in sync
+ * with each peer.
  */
 public final class ScopeEngine {
 
     private static final Logger log = LoggerFactory.getLogger(ScopeEngine.class);
-    private static final int MAX_BATCH = 2048;
-    /** How many times an update of a remote process's metadata is computed before giving up on a busy entry. */
-    public static final int UPDATE_ATTEMPTS = 16;
 
     /** What a scope engine needs from its node. */
     public record Context(NodeId self, ProcessTable processes, WireCodec codec, HazelcastCluster cluster,
             EventBus events, PendingCalls calls, Executor pool, ScheduledExecutorService scheduler,
             ConflictResolver resolver, boolean strictMode, int maxMetadataBytes, Duration requestTimeout,
             Duration syncRetry) {}
-
-    /** A message for some nodes ({@code to}), or for every peer ({@code null}: the deltas). */
-    private record Outgoing(@Nullable List<NodeId> to, WireMessage message) {}
 
     private record Loss(Registration claim, boolean stop) {}
 
@@ -81,20 +70,14 @@ public final class ScopeEngine {
     private final ScopeReplica replica;
     private final ReentrantLock lock = new ReentrantLock();
     private final SerialExecutor inbound;
-    private final SerialExecutor flusher;
     private final Set<NodeId> peers = ConcurrentHashMap.newKeySet();
-    private final Set<NodeId> syncChecks = ConcurrentHashMap.newKeySet();
+    private final Outbox outbox;
+    private final SyncChecks syncChecks;
+    private final OwnerRequests owners;
     private final ScopeReplica.Sink sink;
 
     // guarded by lock
-    private long seq;
-    private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
-    private @Nullable List<Change> openBatch;
-    private long openBatchFirstSeq;
-    private boolean flushScheduled;
     private final ArrayDeque<Loss> losses = new ArrayDeque<>();
-    /** This node said goodbye: changes are still applied locally but no longer sent. */
-    private boolean left;
 
     public ScopeEngine(String scope, Context context) {
         this.scope = scope;
@@ -102,7 +85,14 @@ public final class ScopeEngine {
         this.self = context.self();
         this.replica = new ScopeReplica(scope, self, context.resolver());
         this.inbound = new SerialExecutor("scope " + scope + " inbound", context.pool());
-        this.flusher = new SerialExecutor("scope " + scope + " outbound", context.pool());
+        this.outbox = new Outbox(scope, self, lock, peers, context.codec(), context.cluster(), context.pool());
+        this.syncChecks = new SyncChecks(scope, self, replica, peers, outbox, context.cluster(), context.scheduler(),
+                context.syncRetry(), task -> inbound.execute(() -> locked(() -> {
+                    task.run();
+                    return null;
+                })));
+        this.owners = new OwnerRequests(scope, self, context.cluster(), context.codec(), context.calls(),
+                context.requestTimeout(), context.maxMetadataBytes());
         this.sink = new ScopeReplica.Sink() {
             @Override
             public void event(SynEvent event) {
@@ -133,18 +123,13 @@ public final class ScopeEngine {
         return replica;
     }
 
-    /** The other nodes of this scope this node exchanges with. */
-    public Set<NodeId> peers() {
-        return Set.copyOf(peers);
-    }
-
     /**
      * The peers whose entries this node does not fully hold yet: no snapshot of theirs received, or changes
      * held back behind a gap. Empty once this scope is in sync with every node it sees.
      */
     public Set<NodeId> unsyncedPeers() {
         return locked(() -> {
-            Set<NodeId> unsynced = new java.util.TreeSet<>();
+            Set<NodeId> unsynced = new TreeSet<>();
             for (NodeId peer : peers) {
                 if (replica.needsSnapshot(peer)) {
                     unsynced.add(peer);
@@ -161,7 +146,7 @@ public final class ScopeEngine {
             return RegisterResult.NOT_SELF;
         }
         if (!isLocal(process)) {
-            return (RegisterResult) request(process.node(), new Operation.Register(name, process, meta));
+            return (RegisterResult) owners.request(process.node(), new Operation.Register(name, process, meta));
         }
         return locked(() -> registerLocal(name, process, meta));
     }
@@ -172,7 +157,7 @@ public final class ScopeEngine {
             return UnregisterResult.UNDEFINED;
         }
         if (!isLocal(visible.process())) {
-            return (UnregisterResult) request(visible.node(), new Operation.Unregister(name, visible.process()));
+            return (UnregisterResult) owners.request(visible.node(), new Operation.Unregister(name, visible.process()));
         }
         return locked(() -> unregisterLocal(name, visible.process()));
     }
@@ -181,7 +166,7 @@ public final class ScopeEngine {
      * Runs {@code update} on the current metadata of {@code name}. For a local process it runs once, under the
      * scope lock. For a remote one it runs here, on the metadata of this node's replica, and the owner sets the
      * result only if the metadata is still the one the function saw; otherwise the function runs again on the
-     * owner's current metadata, up to {@value #UPDATE_ATTEMPTS} times, then the result is RACE_CONDITION.
+     * owner's current metadata, up to {@value MetadataUpdate#MAX_ATTEMPTS} times, then the result is RACE_CONDITION.
      */
     public UpdateResult update(String name, MetadataUpdate update) {
         Registration visible = replica.lookup(name);
@@ -194,35 +179,9 @@ public final class ScopeEngine {
         if (isLocal(visible.process())) {
             return locked(() -> updateLocal(name, visible.process(), update));
         }
-        Object result = updateRemote(visible.process(), visible.meta(),
+        Object result = owners.update(visible.process(), visible.meta(),
                 (expected, meta) -> new Operation.CompareAndSet(name, visible.process(), expected, meta), update);
         return result == null ? UpdateResult.of(UpdateResult.Status.RACE_CONDITION) : (UpdateResult) result;
-    }
-
-    /**
-     * Computes new metadata here and has the owner of {@code process} compare-and-set it, again on the current
-     * metadata the owner answers with while it changed meanwhile: the function never leaves this node.
-     *
-     * @return the owner's result, or {@code null} if the metadata kept changing for {@value #UPDATE_ATTEMPTS}
-     *     attempts
-     */
-    private @Nullable Object updateRemote(ProcessRef process, @Nullable Object current,
-            BiFunction<@Nullable Object, @Nullable Object, Operation> compareAndSet, MetadataUpdate update) {
-        Object expected = current;
-        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-            if (expected instanceof RejectedValue rejected) {
-                throw new IllegalArgumentException("the current metadata was refused by this node (" + rejected.reason()
-                        + "), so it cannot be updated from here: update it on its own node, or allow its class here");
-            }
-            Object meta = update.apply(process, expected);
-            context.codec().checkTransferable(meta, context.maxMetadataBytes(), "the updated metadata", true);
-            Object result = request(process.node(), compareAndSet.apply(expected, meta));
-            if (!(result instanceof WireMessage.Stale stale)) {
-                return result;
-            }
-            expected = stale.current();
-        }
-        return null;
     }
 
     private RegisterResult registerLocal(String name, ProcessRef process, @Nullable Object meta) {
@@ -289,7 +248,7 @@ public final class ScopeEngine {
             return JoinResult.NOT_SELF;
         }
         if (!isLocal(process)) {
-            return (JoinResult) request(process.node(), new Operation.Join(group, process, meta));
+            return (JoinResult) owners.request(process.node(), new Operation.Join(group, process, meta));
         }
         return locked(() -> joinLocal(group, process, meta));
     }
@@ -299,7 +258,7 @@ public final class ScopeEngine {
             return LeaveResult.NOT_SELF;
         }
         if (!isLocal(process)) {
-            return (LeaveResult) request(process.node(), new Operation.Leave(group, process));
+            return (LeaveResult) owners.request(process.node(), new Operation.Leave(group, process));
         }
         return locked(() -> leaveLocal(group, process));
     }
@@ -317,13 +276,13 @@ public final class ScopeEngine {
         if (visible != null) {
             current = visible.meta();
         } else { // maybe joined on its node and not here yet: the owner says
-            Object read = request(process.node(), new Operation.MemberRead(group, process));
+            Object read = owners.request(process.node(), new Operation.MemberRead(group, process));
             if (!(read instanceof WireMessage.Stale stale)) {
                 return (GroupUpdateResult) read;
             }
             current = stale.current();
         }
-        Object result = updateRemote(process, current,
+        Object result = owners.update(process, current,
                 (expected, meta) -> new Operation.MemberCompareAndSet(group, process, expected, meta), update);
         return result == null ? GroupUpdateResult.of(GroupUpdateResult.Status.RACE_CONDITION)
                 : (GroupUpdateResult) result;
@@ -407,12 +366,7 @@ public final class ScopeEngine {
     /** A node of this scope became visible: it will introduce itself; check later that it did. */
     public void nodeUp(NodeId node) {
         peers.add(node);
-        scheduleSyncCheck(node);
-    }
-
-    /** Introduces this node to {@code node}: sends its snapshot and asks for one back. */
-    public void hello(NodeId node) {
-        hello(List.of(node));
+        syncChecks.check(node);
     }
 
     /**
@@ -425,34 +379,23 @@ public final class ScopeEngine {
         }
         locked(() -> {
             peers.addAll(nodes);
-            enqueueDirect(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, seq), true));
+            outbox.send(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, outbox.seq()), true));
             return null;
         });
-        nodes.forEach(this::scheduleSyncCheck);
+        nodes.forEach(syncChecks::check);
     }
 
-    /** This node is leaving: tells every peer, after everything queued before. */
+    /** This node is leaving: tells every peer, after everything queued before; nothing is sent after. */
     public void leave() {
         locked(() -> {
-            for (NodeId peer : peers) {
-                enqueueDirect(peer, new WireMessage.Leaving(self, scope));
-            }
-            left = true;
+            outbox.close();
             return null;
         });
     }
 
-    /** Waits until everything queued so far has been handed to the transport. */
+    /** Waits until everything queued so far has been handed to the links. */
     public void awaitFlushed(Duration timeout) {
-        java.util.concurrent.CompletableFuture<Void> flushed = new java.util.concurrent.CompletableFuture<>();
-        flusher.execute(() -> flushed.complete(null));
-        try {
-            flushed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("scope {}: the outbox was not flushed within {}", scope, timeout);
-        }
+        outbox.awaitFlushed(timeout);
     }
 
     /** A node left (or was cut off): drop its entries everywhere on this node, with NODE_DOWN. */
@@ -481,7 +424,7 @@ public final class ScopeEngine {
         if (message instanceof Deltas deltas) {
             ScopeReplica.Receipt receipt = replica.receive(deltas.batch(), sink);
             if (receipt == ScopeReplica.Receipt.GAP || receipt == ScopeReplica.Receipt.NO_BASE) {
-                scheduleSyncCheck(from);
+                syncChecks.check(from);
             }
         } else if (message instanceof Sync sync) {
             peers.add(from);
@@ -489,14 +432,14 @@ public final class ScopeEngine {
             // otherwise the snapshot repairs a gap, and why each of those changes happened is not known here
             Reason reason = replica.follows(from) ? Reason.RESYNC : new Reason.NodeUp(from);
             if (sync.replyWanted() && sync.snapshot().part() == 0) {
-                sendSnapshot(from, false); // at once: both snapshots travel at the same time
+                syncChecks.sendSnapshot(from, false); // at once: both snapshots travel at the same time
             }
             boolean brokenBefore = replica.snapshotBroken(from);
             replica.receive(sync.snapshot(), reason, sink);
             if (!brokenBefore && replica.snapshotBroken(from)) {
                 // a part was lost: ask for a whole snapshot now rather than at the next sync check
                 log.debug("scope {}: a part of {}'s snapshot was lost, asking for it again", scope, from);
-                sendSnapshot(from, true);
+                syncChecks.sendSnapshot(from, true);
             }
         } else if (message instanceof WireMessage.Leaving) {
             peers.remove(from);
@@ -504,10 +447,10 @@ public final class ScopeEngine {
         } else if (message instanceof WireMessage.Beacon beacon) {
             replica.announced(from, beacon.seq());
             if (replica.needsSnapshot(from)) {
-                scheduleSyncCheck(from);
+                syncChecks.check(from);
             }
         } else if (message instanceof Request request) {
-            enqueueDirect(from, new Response(self, scope, request.callId(), perform(request.operation())));
+            outbox.send(from, new Response(self, scope, request.callId(), perform(request.operation())));
         } else if (message instanceof Response response) {
             context.calls().complete(response.callId(), response.result());
         }
@@ -550,69 +493,15 @@ public final class ScopeEngine {
         }
     }
 
-    // ---------------------------------------------------------------- sync
-
-    /**
-     * Starts announcing this node's latest change number to the scope's peers every {@code syncRetry}, in
-     * order with its changes, so a peer that lost the last batches notices and resynchronizes.
-     */
+    /** Starts announcing this node's latest change number to the scope's peers (see {@link SyncChecks}). */
     public void startBeacons() {
-        long period = context.syncRetry().toMillis();
-        context.scheduler().scheduleAtFixedRate(() -> inbound.execute(() -> locked(() -> {
-            for (NodeId peer : left ? Set.<NodeId>of() : peers) {
-                enqueueDirect(peer, new WireMessage.Beacon(self, scope, seq));
-            }
-            return null;
-        })), period, period, TimeUnit.MILLISECONDS);
+        syncChecks.startBeacons();
     }
-
-    private void sendSnapshot(NodeId to, boolean replyWanted) {
-        enqueueDirect(to, new Sync(self, replica.snapshotOf(self, seq), replyWanted));
-    }
-
-    /**
-     * After a while, if changes of {@code node} are still held back behind a gap or were never based on a
-     * snapshot, sends it this node's snapshot asking for its own; repeats until in sync or the node is gone.
-     */
-    private void scheduleSyncCheck(NodeId node) {
-        if (!syncChecks.add(node)) {
-            return;
-        }
-        try {
-            context.scheduler().schedule(() -> inbound.execute(() -> locked(() -> {
-                syncChecks.remove(node);
-                if (replica.receivingSnapshot(node)) {
-                    scheduleSyncCheck(node); // a large snapshot is still coming in: give it time
-                } else if (peers.contains(node) && replica.needsSnapshot(node) && context.cluster().isVisible(node)) {
-                    log.debug("scope {}: not in sync with {}, asking for its snapshot", scope, node);
-                    sendSnapshot(node, true);
-                    scheduleSyncCheck(node);
-                }
-                return null;
-            })), context.syncRetry().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            syncChecks.remove(node);
-        }
-    }
-
-    // ---------------------------------------------------------------- writing and sending
 
     /** Applies a change of a local process, stamps it and queues it for every peer. Under the lock. */
     private void commit(Change change) {
         replica.applyLocal(change, sink);
-        if (left) {
-            return;
-        }
-        seq++;
-        if (openBatch == null) {
-            openBatch = new ArrayList<>();
-            openBatchFirstSeq = seq;
-        }
-        openBatch.add(change);
-        if (openBatch.size() >= MAX_BATCH) {
-            closeBatch();
-        }
-        scheduleFlush();
+        outbox.append(change);
     }
 
     /**
@@ -638,103 +527,13 @@ public final class ScopeEngine {
         }
     }
 
-    private void enqueueDirect(NodeId to, WireMessage message) {
-        enqueueDirect(List.of(to), message);
-    }
-
-    private void enqueueDirect(List<NodeId> to, WireMessage message) {
-        closeBatch();
-        outbox.add(new Outgoing(to, message));
-        scheduleFlush();
-    }
-
-    private void closeBatch() {
-        if (openBatch != null) {
-            outbox.add(new Outgoing(null, new Deltas(self, new ChangeBatch(scope, self, openBatchFirstSeq, openBatch))));
-            openBatch = null;
-        }
-    }
-
-    private void scheduleFlush() {
-        if (!flushScheduled) {
-            flushScheduled = true;
-            flusher.execute(this::flush);
-        }
-    }
-
-    private void flush() {
-        List<Outgoing> items;
-        List<NodeId> targets;
-        lock.lock();
-        try {
-            closeBatch();
-            items = new ArrayList<>(outbox);
-            outbox.clear();
-            flushScheduled = false;
-            targets = List.copyOf(peers);
-        } finally {
-            lock.unlock();
-        }
-        for (Outgoing item : items) {
-            List<NodeId> to = item.to() != null ? item.to() : targets;
-            if (!to.isEmpty()) {
-                context.codec().encode(item.message(), packet -> {
-                    for (NodeId peer : to) {
-                        context.cluster().send(peer, packet);
-                    }
-                });
-            }
-        }
-    }
-
-    private Object request(NodeId owner, Operation operation) {
-        HazelcastCluster.Peer peer = context.cluster().peers().get(owner);
-        if (peer == null && !context.cluster().isVisible(owner)) {
-            throw new NodeUnavailableException(owner, "node " + owner + " is not a member of the cluster (it left, or "
-                    + "the process belongs to an earlier incarnation of it): nothing was changed");
-        }
-        if (peer != null && !peer.scopes().contains(scope)) {
-            // the owner would ignore the request (it has no such scope) and the caller wait for its timeout
-            throw new IllegalArgumentException(operation.process() + " runs on node " + owner
-                    + ", which is not in scope '" + scope + "' (its scopes are " + peer.scopes() + "): only processes"
-                    + " of the scope's nodes can be registered or join groups in it; add the scope to that node's"
-                    + " scopes (syn.scopes)");
-        }
-        PendingCalls.Pending call = context.calls().start(owner);
-        context.cluster().send(owner, context.codec().encode(new Request(self, scope, call.id(), operation)));
-        Object result;
-        try {
-            result = call.future().get(context.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.future().cancel(false);
-            throw new NodeUnavailableException(owner, "node " + owner + " did not answer within "
-                    + context.requestTimeout() + " (scope " + scope + ", " + operation + ")");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            call.future().cancel(false);
-            throw new IllegalStateException("interrupted while waiting for node " + owner, e);
-        }
-        if (result instanceof Failure failure) {
-            if (failure.cause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new RemoteOperationException(failure.exceptionType(), failure.message());
-        }
-        return result;
-    }
-
     /**
      * Runs {@code action} under the scope lock, after removing the entries of every local process that has
      * exited by now (its exit hook may not have run yet): from the moment a process exits, no operation on
      * its node counts it as a holder or member, and its entries go, with its exit reason, before whatever
      * that operation changes.
      */
-    private <T> T locked(java.util.function.Supplier<T> action) {
+    private <T> T locked(Supplier<T> action) {
         lock.lock();
         try {
             if (!context.processes().noneExiting()) {
