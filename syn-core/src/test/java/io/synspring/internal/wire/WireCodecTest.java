@@ -55,7 +55,7 @@ class WireCodecTest {
         codec.encode(new Sync(OWNER, whole, true), packets::add);
 
         assertThat(packets).hasSizeGreaterThan(3)
-                .allSatisfy(packet -> assertThat(packet.length).isLessThan(WireCodec.SNAPSHOT_PART_BYTES + 1024));
+                .allSatisfy(packet -> assertThat(packet.length).isLessThan(ReplicationCodec.SNAPSHOT_PART_BYTES + 1024));
         List<Registration> receivedRegistrations = new ArrayList<>();
         List<Membership> receivedMemberships = new ArrayList<>();
         for (int i = 0; i < packets.size(); i++) {
