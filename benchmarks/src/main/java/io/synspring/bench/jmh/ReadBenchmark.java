@@ -9,6 +9,7 @@ import io.synspring.events.SynEvent;
 import io.synspring.groups.Membership;
 import io.synspring.hazelcast.EmbeddedMember;
 import io.synspring.internal.replica.OwnerSnapshot;
+import io.synspring.internal.replica.ReplicaSink;
 import io.synspring.internal.replica.ScopeReplica;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SynProcess;
@@ -68,7 +69,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class ReadBenchmark {
 
-    private static final ScopeReplica.Sink NO_EVENTS = new ScopeReplica.Sink() {
+    private static final ReplicaSink NO_EVENTS = new ReplicaSink() {
         @Override
         public void event(SynEvent event) {}
 
@@ -129,10 +130,10 @@ public class ReadBenchmark {
         for (int i = 0; i < size; i++) {
             probes[i] = new String(shuffled.get(i).toCharArray()); // allocated in the order they are looked up
         }
-        if (registry.count() != size || ownRegistry.count() != size || replica.count() != size
-                || replica.memberCount("big") != size) {
+        if (registry.count() != size || ownRegistry.count() != size || replica.names().count() != size
+                || replica.groups().memberCount("big") != size) {
             throw new IllegalStateException("setup failed: " + registry.count() + " / " + ownRegistry.count() + " / "
-                    + replica.count());
+                    + replica.names().count());
         }
         System.gc(); // measure the steady state: live data compacted as after the collections of a running node
     }
@@ -172,20 +173,20 @@ public class ReadBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     public Registration replicaLookup() {
-        return replica.lookup(nextName());
+        return replica.names().lookup(nextName());
     }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public List<Membership> replicaMembers() {
-        return replica.members("big");
+        return replica.groups().members("big");
     }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int replicaMemberCount() {
-        return replica.memberCount("big");
+        return replica.groups().memberCount("big");
     }
 }

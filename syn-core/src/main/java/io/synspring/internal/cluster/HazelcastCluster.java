@@ -11,7 +11,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.LifecycleEvent;
 import io.synspring.NodeId;
-import io.synspring.NodeRegistry;
 import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportSettings;

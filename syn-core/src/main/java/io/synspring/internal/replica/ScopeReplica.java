@@ -2,23 +2,14 @@ package io.synspring.internal.replica;
 
 import io.synspring.NodeId;
 import io.synspring.events.Reason;
-import io.synspring.events.SynEvent;
 import io.synspring.groups.Membership;
-import io.synspring.process.ProcessRef;
-import io.synspring.registry.ConflictOutcome;
 import io.synspring.registry.ConflictResolver;
 import io.synspring.registry.Registration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each owner's claims are authoritative; what readers see for a name is a deterministic function of the
  * claims present, so replicas holding the same claims show the same thing whatever order they arrived in.
- * A node whose own process lost a conflict is told through {@link Sink#localConflictLost} and must remove
+ * A node whose own process lost a conflict is told through {@link ReplicaSink#localConflictLost} and must remove
  * that claim (and stop the process if asked), which every other node then applies as an ordinary change.
  *
  * <p>Writes come from one thread at a time (the scope's writer); reads are lock-free from any thread.
@@ -38,14 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class ScopeReplica {
 
     private static final Logger log = LoggerFactory.getLogger(ScopeReplica.class);
-
-    /** Receives what a write produced: the events to fire and the local conflict losses to act on. */
-    public interface Sink {
-        void event(SynEvent event);
-
-        /** A process of this node lost a conflict on {@code loser.name()}. */
-        void localConflictLost(Registration loser, boolean stop);
-    }
 
     /** What became of a received batch. */
     public enum Receipt {
@@ -60,228 +43,49 @@ public final class ScopeReplica {
     }
 
     private final String scope;
-    private final NodeId self;
-    private final ConflictResolver resolver;
 
-    private final ConcurrentHashMap<String, Registration> byName = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ProcessRef, Set<String>> namesByProcess = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<NodeId, AtomicInteger> namesPerNode = new ConcurrentHashMap<>();
-    /** Names claimed by more than one process: every claim, the visible one included. Writer-only. */
-    private final Map<String, List<Registration>> contested = new HashMap<>();
-
-    private final ConcurrentHashMap<String, ConcurrentHashMap<ProcessRef, Membership>> groups =
-            new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ProcessRef, Set<String>> groupsByProcess = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<NodeId, ConcurrentHashMap<String, AtomicInteger>> membersPerNode =
-            new ConcurrentHashMap<>();
+    private final NameTable names;
+    private final GroupTable groups;
 
     /** Per remote owner: how far its changes are applied. Writer-only. */
     private final Map<NodeId, OwnerStream> streams = new HashMap<>();
 
     public ScopeReplica(String scope, NodeId self, ConflictResolver resolver) {
         this.scope = scope;
-        this.self = self;
-        this.resolver = resolver;
+        this.names = new NameTable(scope, self, resolver);
+        this.groups = new GroupTable(scope);
     }
 
     public String scope() {
         return scope;
     }
 
-    // ---------------------------------------------------------------- reads (any thread)
-
-    public @Nullable Registration lookup(String name) {
-        return byName.get(name);
+    /** The names, for reads from any thread and for the writer's checks. */
+    public NameTable names() {
+        return names;
     }
 
-    public int count() {
-        return byName.size();
-    }
-
-    public int count(NodeId node) {
-        AtomicInteger count = namesPerNode.get(node);
-        return count == null ? 0 : count.get();
-    }
-
-    public Set<String> namesOf(ProcessRef process) {
-        Set<String> names = namesByProcess.get(process);
-        return names == null ? Set.of() : Set.copyOf(names);
-    }
-
-    /** Every visible registration (a weakly consistent view, for listings). */
-    public Collection<Registration> registrations() {
-        return byName.values();
-    }
-
-    public @Nullable Membership member(String group, ProcessRef process) {
-        Map<ProcessRef, Membership> members = groups.get(group);
-        return members == null ? null : members.get(process);
-    }
-
-    /** The members of {@code group}, in a new list the caller may change. */
-    public List<Membership> members(String group) {
-        Map<ProcessRef, Membership> members = groups.get(group);
-        return members == null ? new ArrayList<>() : new ArrayList<>(members.values());
-    }
-
-    /** The members of {@code group} on {@code node}, in a new list the caller may change. */
-    public List<Membership> members(String group, NodeId node) {
-        Map<ProcessRef, Membership> members = groups.get(group);
-        if (members == null) {
-            return new ArrayList<>();
-        }
-        List<Membership> result = new ArrayList<>();
-        for (Membership membership : members.values()) {
-            if (membership.node().equals(node)) {
-                result.add(membership);
-            }
-        }
-        return result;
-    }
-
-    public int memberCount(String group) {
-        Map<ProcessRef, Membership> members = groups.get(group);
-        return members == null ? 0 : members.size();
-    }
-
-    public int memberCount(String group, NodeId node) {
-        Map<String, AtomicInteger> perGroup = membersPerNode.get(node);
-        AtomicInteger count = perGroup == null ? null : perGroup.get(group);
-        return count == null ? 0 : count.get();
-    }
-
-    public int groupCount() {
-        return groups.size();
-    }
-
-    public int groupCount(NodeId node) {
-        Map<String, AtomicInteger> perGroup = membersPerNode.get(node);
-        return perGroup == null ? 0 : perGroup.size();
-    }
-
-    public Set<String> groupNames() {
-        return Set.copyOf(groups.keySet());
-    }
-
-    /** The group names, weakly consistent, without a copy. */
-    public java.util.stream.Stream<String> groupNameStream() {
-        return groups.keySet().stream();
-    }
-
-    public Set<String> groupNames(NodeId node) {
-        Map<String, AtomicInteger> perGroup = membersPerNode.get(node);
-        return perGroup == null ? Set.of() : Set.copyOf(perGroup.keySet());
-    }
-
-    public Set<String> groupsOf(ProcessRef process) {
-        Set<String> names = groupsByProcess.get(process);
-        return names == null ? Set.of() : Set.copyOf(names);
+    /** The groups, for reads from any thread and for the writer's checks. */
+    public GroupTable groups() {
+        return groups;
     }
 
     // ---------------------------------------------------------------- owner state (writer)
 
     /** Every claim and membership {@code owner}'s processes hold here, the losing side of a conflict included. */
     public OwnerSnapshot snapshotOf(NodeId owner, long seq) {
-        return new OwnerSnapshot(scope, owner, seq, claimsOf(owner), membershipsOf(owner));
-    }
-
-    /** The names {@code process} claims here, visible or not (a claim can be losing a conflict). */
-    public List<String> claimedNames(ProcessRef process) {
-        List<String> names = new ArrayList<>(namesOf(process));
-        contested.forEach((name, claims) -> {
-            for (Registration claim : claims) {
-                if (claim.process().equals(process) && !names.contains(name)) {
-                    names.add(name);
-                }
-            }
-        });
-        return names;
-    }
-
-    /** The claim {@code process} holds on {@code name}, visible or not. */
-    public @Nullable Registration claim(String name, ProcessRef process) {
-        List<Registration> claims = contested.get(name);
-        if (claims == null) {
-            Registration visible = byName.get(name);
-            return visible != null && visible.process().equals(process) ? visible : null;
-        }
-        for (Registration claim : claims) {
-            if (claim.process().equals(process)) {
-                return claim;
-            }
-        }
-        return null;
-    }
-
-    /** The claim a process of {@code node} holds on {@code name}, visible or not. */
-    public @Nullable Registration claimOfNode(String name, NodeId node) {
-        List<Registration> claims = contested.get(name);
-        if (claims == null) {
-            Registration visible = byName.get(name);
-            return visible != null && visible.node().equals(node) ? visible : null;
-        }
-        for (Registration claim : claims) {
-            if (claim.node().equals(node)) {
-                return claim;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Checks each name's owner only if the owner has some of the visible names but not all. Receiving a
-     * snapshot starts here, so a node joining with 100k names would otherwise walk them all again for each
-     * node answering its introduction, even for those with no names at all.
-     */
-    private List<Registration> claimsOf(NodeId owner) {
-        int visible = count(owner);
-        List<Registration> claims = new ArrayList<>(visible);
-        if (visible == byName.size()) {
-            claims.addAll(byName.values()); // all of them are the owner's: as on a node that is rejoining
-        } else if (visible > 0) {
-            for (Registration registration : byName.values()) {
-                if (registration.node().equals(owner)) {
-                    claims.add(registration);
-                }
-            }
-        }
-        contested.values().forEach(all -> {
-            for (Registration claim : all) {
-                if (claim.node().equals(owner) && byName.get(claim.name()) != claim) {
-                    claims.add(claim);
-                }
-            }
-        });
-        return claims;
-    }
-
-    private List<Membership> membershipsOf(NodeId owner) {
-        List<Membership> memberships = new ArrayList<>();
-        if (groupCount(owner) == 0) {
-            return memberships;
-        }
-        groupsByProcess.forEach((process, groupNames) -> {
-            if (process.node().equals(owner)) {
-                for (String group : groupNames) {
-                    Membership membership = member(group, process);
-                    if (membership != null) {
-                        memberships.add(membership);
-                    }
-                }
-            }
-        });
-        return memberships;
+        return new OwnerSnapshot(scope, owner, seq, names.claimsOf(owner), groups.membershipsOf(owner));
     }
 
     // ---------------------------------------------------------------- writes (the scope's writer only)
 
     /** Applies a change made by this node to its own processes. */
-    public void applyLocal(Change change, Sink sink) {
+    public void applyLocal(Change change, ReplicaSink sink) {
         apply(change, sink);
     }
 
     /** Applies a batch from a remote owner, in sequence; see {@link Receipt}. */
-    public Receipt receive(ChangeBatch batch, Sink sink) {
+    public Receipt receive(ChangeBatch batch, ReplicaSink sink) {
         OwnerStream stream = streams.computeIfAbsent(batch.owner(), owner -> new OwnerStream());
         stream.knownSeq = Math.max(stream.knownSeq, batch.lastSeq());
         PartialSnapshot partial = stream.partial;
@@ -312,7 +116,7 @@ public final class ScopeReplica {
      *
      * @return whether this completed a snapshot
      */
-    public boolean receive(OwnerSnapshot snapshot, Reason reason, Sink sink) {
+    public boolean receive(OwnerSnapshot snapshot, Reason reason, ReplicaSink sink) {
         NodeId owner = snapshot.owner();
         OwnerStream stream = streams.computeIfAbsent(owner, id -> new OwnerStream());
         PartialSnapshot partial = stream.partial;
@@ -320,7 +124,7 @@ public final class ScopeReplica {
             if (stream.hasBase() && snapshot.seq() < stream.lastSeq) {
                 return false; // older than what is applied already (it was overtaken): applying it would go back in time
             }
-            partial = stream.partial = new PartialSnapshot(snapshot.seq(), reason, claimsOf(owner), membershipsOf(owner));
+            partial = stream.partial = new PartialSnapshot(snapshot.seq(), reason, names.claimsOf(owner), groups.membershipsOf(owner));
             stream.knownSeq = Math.max(stream.knownSeq, snapshot.seq());
         } else if (partial == null || partial.seq != snapshot.seq()) {
             return false; // a part of a snapshot whose first part was lost or ignored
@@ -336,10 +140,10 @@ public final class ScopeReplica {
             return false;
         }
         for (Registration stale : partial.staleClaims.values()) {
-            removeClaim(stale.name(), stale.process(), partial.reason, sink);
+            names.remove(stale.name(), stale.process(), partial.reason, sink);
         }
         for (Membership stale : partial.staleMemberships.values()) {
-            removeMembership(stale.group(), stale.process(), partial.reason, sink);
+            groups.remove(stale.group(), stale.process(), partial.reason, sink);
         }
         stream.partial = null;
         stream.broken = false;
@@ -387,13 +191,13 @@ public final class ScopeReplica {
     }
 
     /** Drops everything {@code owner}'s processes hold, with {@code reason}, and forgets its sequence. */
-    public void dropOwner(NodeId owner, Reason reason, Sink sink) {
+    public void dropOwner(NodeId owner, Reason reason, ReplicaSink sink) {
         streams.remove(owner);
-        for (Registration claim : claimsOf(owner)) {
-            removeClaim(claim.name(), claim.process(), reason, sink);
+        for (Registration claim : names.claimsOf(owner)) {
+            names.remove(claim.name(), claim.process(), reason, sink);
         }
-        for (Membership membership : membershipsOf(owner)) {
-            removeMembership(membership.group(), membership.process(), reason, sink);
+        for (Membership membership : groups.membershipsOf(owner)) {
+            groups.remove(membership.group(), membership.process(), reason, sink);
         }
     }
 
@@ -409,7 +213,7 @@ public final class ScopeReplica {
         return stream != null && stream.hasBase();
     }
 
-    private void applyFrom(ChangeBatch batch, OwnerStream stream, Sink sink) {
+    private void applyFrom(ChangeBatch batch, OwnerStream stream, ReplicaSink sink) {
         List<Change> changes = batch.changes();
         for (int i = (int) (stream.lastSeq + 1 - batch.firstSeq()); i < changes.size(); i++) {
             Change change = changes.get(i);
@@ -423,7 +227,7 @@ public final class ScopeReplica {
         stream.lastSeq = batch.lastSeq();
     }
 
-    private void drainHeldBack(OwnerStream stream, Sink sink) {
+    private void drainHeldBack(OwnerStream stream, ReplicaSink sink) {
         while (!stream.heldBack.isEmpty()) {
             Map.Entry<Long, ChangeBatch> first = stream.heldBack.firstEntry();
             ChangeBatch next = first.getValue();
@@ -441,7 +245,7 @@ public final class ScopeReplica {
      * Shows a snapshot part's entries. An owner holds at most one claim on a name, so a claim of the owner's
      * on the same name by another process is outdated: it goes first, so it never contests the new one.
      */
-    private void applyPart(OwnerSnapshot part, PartialSnapshot partial, Sink sink) {
+    private void applyPart(OwnerSnapshot part, PartialSnapshot partial, ReplicaSink sink) {
         NodeId owner = part.owner();
         for (Registration registration : part.registrations()) {
             if (!registration.node().equals(owner)) {
@@ -449,14 +253,14 @@ public final class ScopeReplica {
             }
             Registration outdated = partial.staleClaims.remove(registration.name());
             if (outdated != null && !outdated.process().equals(registration.process())) {
-                removeClaim(outdated.name(), outdated.process(), partial.reason, sink);
+                names.remove(outdated.name(), outdated.process(), partial.reason, sink);
             }
-            putClaim(registration, partial.reason, sink);
+            names.put(registration, partial.reason, sink);
         }
         for (Membership membership : part.memberships()) {
             if (membership.node().equals(owner)) {
                 partial.staleMemberships.remove(new MemberKey(membership.group(), membership.process().id()));
-                putMembership(membership, partial.reason, sink);
+                groups.put(membership, partial.reason, sink);
             }
         }
     }
@@ -464,206 +268,16 @@ public final class ScopeReplica {
     /** A membership of one process of a known owner. */
     private record MemberKey(String group, long process) {}
 
-    private void apply(Change change, Sink sink) {
+    private void apply(Change change, ReplicaSink sink) {
         if (change instanceof Change.Register register) {
-            putClaim(register.registration(), register.reason(), sink);
+            names.put(register.registration(), register.reason(), sink);
         } else if (change instanceof Change.Unregister unregister) {
-            removeClaim(unregister.name(), unregister.process(), unregister.reason(), sink);
+            names.remove(unregister.name(), unregister.process(), unregister.reason(), sink);
         } else if (change instanceof Change.Join join) {
-            putMembership(join.membership(), join.reason(), sink);
+            groups.put(join.membership(), join.reason(), sink);
         } else if (change instanceof Change.Leave leave) {
-            removeMembership(leave.group(), leave.process(), leave.reason(), sink);
+            groups.remove(leave.group(), leave.process(), leave.reason(), sink);
         }
-    }
-
-    // ---------------------------------------------------------------- registry claims
-
-    private void putClaim(Registration claim, Reason reason, Sink sink) {
-        String name = claim.name();
-        List<Registration> claims = contested.get(name);
-        if (claims == null) {
-            Registration visible = byName.get(name);
-            if (visible == null || visible.process().equals(claim.process())) {
-                show(name, visible, claim, reason, sink);
-                return;
-            }
-            claims = new ArrayList<>(2);
-            claims.add(visible);
-            contested.put(name, claims);
-        }
-        claims.removeIf(existing -> existing.process().equals(claim.process()));
-        claims.add(claim);
-        resolveContest(name, claims, reason, sink);
-    }
-
-    private void removeClaim(String name, ProcessRef process, Reason reason, Sink sink) {
-        List<Registration> claims = contested.get(name);
-        if (claims == null) {
-            Registration visible = byName.get(name);
-            if (visible != null && visible.process().equals(process)) {
-                show(name, visible, null, reason, sink);
-            }
-            return;
-        }
-        if (claims.removeIf(existing -> existing.process().equals(process))) {
-            resolveContest(name, claims, reason, sink);
-        }
-    }
-
-    /**
-     * Shows the claim the resolver picks among {@code claims} (every node picks the same) and tells this
-     * node about its own processes that lost.
-     */
-    private void resolveContest(String name, List<Registration> claims, Reason reason, Sink sink) {
-        Registration visible = byName.get(name);
-        if (claims.size() == 1) {
-            contested.remove(name);
-            showResolved(name, claims, visible, claims.get(0), reason, sink);
-            return;
-        }
-        if (claims.isEmpty()) {
-            contested.remove(name);
-            show(name, visible, null, reason, sink);
-            return;
-        }
-        claims.sort(Comparator.comparing(Registration::process));
-        @Nullable Registration winner = claims.get(0);
-        boolean stopLosers = false;
-        for (int i = 1; i < claims.size(); i++) {
-            Registration challenger = claims.get(i);
-            if (winner == null) {
-                winner = challenger;
-                continue;
-            }
-            ConflictOutcome outcome = decide(name, winner, challenger);
-            stopLosers |= outcome.stopLosers();
-            winner = outcome.keep() == null ? null
-                    : outcome.keep().equals(challenger.process()) ? challenger : winner;
-        }
-        showResolved(name, claims, visible, winner, reason, sink);
-        for (Registration claim : claims) {
-            if (claim != winner && claim.node().equals(self)) {
-                sink.localConflictLost(claim, stopLosers);
-            }
-        }
-    }
-
-    /**
-     * Shows the resolved {@code winner}. A winner that changes hands is an event of conflict resolution,
-     * except for the visible claim's own removal (by this change), which keeps the change's reason
-     * (NODE_DOWN, the process's exit, an unregistration).
-     */
-    private void showResolved(String name, List<Registration> claims, @Nullable Registration visible,
-            @Nullable Registration winner, Reason reason, Sink sink) {
-        if (visible != null && winner != null && visible.process().equals(winner.process())) {
-            show(name, visible, winner, reason, sink);
-            return;
-        }
-        if (visible != null) {
-            boolean removed = claims.stream().noneMatch(claim -> claim.process().equals(visible.process()));
-            show(name, visible, null, removed ? reason : Reason.CONFLICT_RESOLUTION, sink);
-        }
-        if (winner != null) {
-            show(name, null, winner, Reason.CONFLICT_RESOLUTION, sink);
-        }
-    }
-
-    /**
-     * The resolver's outcome; if it throws or keeps a process that is neither candidate, neither keeps the
-     * name and neither is stopped (no process is stopped on a decision nobody made).
-     */
-    private ConflictOutcome decide(String name, Registration first, Registration second) {
-        try {
-            ConflictOutcome outcome = resolver.resolve(scope, name, first, second);
-            ProcessRef keep = outcome.keep();
-            if (keep == null || keep.equals(first.process()) || keep.equals(second.process())) {
-                return outcome;
-            }
-            log.error("scope {}: the conflict resolver kept {} for '{}', which is neither candidate ({}, {}); "
-                    + "the name is freed and neither process is stopped", scope, keep, name, first.process(),
-                    second.process());
-        } catch (RuntimeException e) {
-            log.error("scope {}: the conflict resolver failed for '{}' ({}, {}); the name is freed and neither "
-                    + "process is stopped", scope, name, first.process(), second.process(), e);
-        }
-        return ConflictOutcome.keepNeither();
-    }
-
-    /** Moves what readers see for {@code name} from {@code before} to {@code after}, firing the events. */
-    private void show(String name, @Nullable Registration before, @Nullable Registration after, Reason reason,
-            Sink sink) {
-        if (before == after) {
-            return;
-        }
-        if (before != null && after != null && before.process().equals(after.process())) {
-            byName.put(name, after);
-            if (!Objects.equals(before.meta(), after.meta())) {
-                sink.event(new SynEvent.RegistryUpdated(scope, name, after.process(), after.meta(), before.meta(),
-                        reason));
-            }
-            return;
-        }
-        if (before != null) {
-            if (after == null) {
-                byName.remove(name);
-            }
-            namesByProcess.computeIfPresent(before.process(), (process, names) -> SmallSets.without(names, name));
-            namesPerNode.get(before.node()).decrementAndGet();
-            sink.event(new SynEvent.Unregistered(scope, name, before.process(), before.meta(), reason));
-        }
-        if (after != null) {
-            byName.put(before == null ? keyOf(name) : name, after);
-            namesByProcess.compute(after.process(), (process, names) -> SmallSets.with(names, name));
-            namesPerNode.computeIfAbsent(after.node(), node -> new AtomicInteger()).incrementAndGet();
-            sink.event(new SynEvent.Registered(scope, name, after.process(), after.meta(), reason));
-        }
-    }
-
-    /**
-     * A new entry's key: a copy of {@code name} that only the map's node refers to. Allocated just before
-     * the node, and reached by a copying garbage collector only through it, it stays next to the node in
-     * memory, so a lookup, which reads the node, the key and its characters, waits for about one cache miss
-     * instead of one per object. The name given here was allocated with its whole batch off the wire and is
-     * shared with the registration and {@link #namesByProcess}. JMH, 100k names: 7.7-10.6 -> 10-11.4 M
-     * lookups/s, for one more copy of the name (~56 bytes for 12 characters).
-     */
-    private static String keyOf(String name) {
-        return new String(name.toCharArray());
-    }
-
-    // ---------------------------------------------------------------- group memberships
-
-    private void putMembership(Membership membership, Reason reason, Sink sink) {
-        String group = membership.group();
-        ProcessRef process = membership.process();
-        Membership previous = groups.computeIfAbsent(group, name -> new ConcurrentHashMap<>()).put(process,
-                membership);
-        if (previous == null) {
-            groupsByProcess.compute(process, (ref, names) -> SmallSets.with(names, group));
-            membersPerNode.computeIfAbsent(process.node(), node -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(group, name -> new AtomicInteger()).incrementAndGet();
-            sink.event(new SynEvent.Joined(scope, group, process, membership.meta(), reason));
-        } else if (!Objects.equals(previous.meta(), membership.meta())) {
-            sink.event(new SynEvent.GroupUpdated(scope, group, process, membership.meta(), previous.meta(),
-                    reason));
-        }
-    }
-
-    private void removeMembership(String group, ProcessRef process, Reason reason, Sink sink) {
-        ConcurrentHashMap<ProcessRef, Membership> members = groups.get(group);
-        Membership removed = members == null ? null : members.remove(process);
-        if (removed == null) {
-            return;
-        }
-        if (members.isEmpty()) {
-            groups.remove(group, members);
-        }
-        groupsByProcess.computeIfPresent(process, (ref, names) -> SmallSets.without(names, group));
-        ConcurrentHashMap<String, AtomicInteger> perGroup = membersPerNode.get(process.node());
-        if (perGroup != null) {
-            perGroup.computeIfPresent(group, (name, count) -> count.decrementAndGet() == 0 ? null : count);
-        }
-        sink.event(new SynEvent.Left(scope, group, process, removed.meta(), reason));
     }
 
     /** How far one remote owner's changes have been applied. */

@@ -11,6 +11,7 @@ import io.synspring.groups.Membership;
 import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.replica.Change;
+import io.synspring.internal.replica.ReplicaSink;
 import io.synspring.internal.replica.ScopeReplica;
 import io.synspring.internal.wire.WireCodec;
 import io.synspring.internal.wire.WireMessage.Deltas;
@@ -74,7 +75,7 @@ public final class ScopeEngine {
     private final Outbox outbox;
     private final SyncChecks syncChecks;
     private final OwnerRequests owners;
-    private final ScopeReplica.Sink sink;
+    private final ReplicaSink sink;
 
     // guarded by lock
     private final ArrayDeque<Loss> losses = new ArrayDeque<>();
@@ -93,7 +94,7 @@ public final class ScopeEngine {
                 })));
         this.owners = new OwnerRequests(scope, self, context.cluster(), context.codec(), context.calls(),
                 context.requestTimeout(), context.maxMetadataBytes());
-        this.sink = new ScopeReplica.Sink() {
+        this.sink = new ReplicaSink() {
             @Override
             public void event(SynEvent event) {
                 context.events().publish(event);
@@ -152,7 +153,7 @@ public final class ScopeEngine {
     }
 
     public UnregisterResult unregister(String name) {
-        Registration visible = replica.lookup(name);
+        Registration visible = replica.names().lookup(name);
         if (visible == null) {
             return UnregisterResult.UNDEFINED;
         }
@@ -169,7 +170,7 @@ public final class ScopeEngine {
      * owner's current metadata, up to {@value MetadataUpdate#MAX_ATTEMPTS} times, then the result is RACE_CONDITION.
      */
     public UpdateResult update(String name, MetadataUpdate update) {
-        Registration visible = replica.lookup(name);
+        Registration visible = replica.names().lookup(name);
         if (visible == null) {
             return UpdateResult.of(UpdateResult.Status.UNDEFINED);
         }
@@ -188,11 +189,11 @@ public final class ScopeEngine {
         if (!context.processes().isAlive(process)) {
             return RegisterResult.NOT_ALIVE;
         }
-        Registration visible = replica.lookup(name);
+        Registration visible = replica.names().lookup(name);
         if (visible != null && !visible.process().equals(process)) {
             return RegisterResult.TAKEN;
         }
-        Registration own = replica.claim(name, process);
+        Registration own = replica.names().claim(name, process);
         if (own == null || !Objects.equals(own.meta(), meta)) {
             commit(new Change.Register(new Registration(name, process, meta, now()), Reason.NORMAL));
         }
@@ -200,18 +201,18 @@ public final class ScopeEngine {
     }
 
     private UnregisterResult unregisterLocal(String name, ProcessRef expected) {
-        if (replica.claim(name, expected) != null) {
+        if (replica.names().claim(name, expected) != null) {
             commit(new Change.Unregister(name, expected, Reason.NORMAL));
             return UnregisterResult.OK;
         }
-        return replica.lookup(name) == null && replica.claimOfNode(name, self) == null
+        return replica.names().lookup(name) == null && replica.names().claimOfNode(name, self) == null
                 ? UnregisterResult.UNDEFINED : UnregisterResult.RACE_CONDITION;
     }
 
     private UpdateResult updateLocal(String name, ProcessRef process, MetadataUpdate update) {
-        Registration claim = replica.claim(name, process);
+        Registration claim = replica.names().claim(name, process);
         if (claim == null) {
-            return replica.lookup(name) == null ? UpdateResult.of(UpdateResult.Status.UNDEFINED)
+            return replica.names().lookup(name) == null ? UpdateResult.of(UpdateResult.Status.UNDEFINED)
                     : UpdateResult.of(UpdateResult.Status.RACE_CONDITION);
         }
         Object meta = update.apply(process, claim.meta());
@@ -223,9 +224,9 @@ public final class ScopeEngine {
 
     /** Sets the metadata of the caller's update if the owner still holds what it computed from. */
     private Object compareAndSetLocal(Operation.CompareAndSet set) {
-        Registration claim = replica.claim(set.name(), set.process());
+        Registration claim = replica.names().claim(set.name(), set.process());
         if (claim == null) {
-            return replica.lookup(set.name()) == null ? UpdateResult.of(UpdateResult.Status.UNDEFINED)
+            return replica.names().lookup(set.name()) == null ? UpdateResult.of(UpdateResult.Status.UNDEFINED)
                     : UpdateResult.of(UpdateResult.Status.RACE_CONDITION);
         }
         return Objects.equals(claim.meta(), set.expected()) ? setLocal(claim, set.meta())
@@ -271,7 +272,7 @@ public final class ScopeEngine {
         if (isLocal(process)) {
             return locked(() -> updateMemberLocal(group, process, update));
         }
-        Membership visible = replica.member(group, process);
+        Membership visible = replica.groups().member(group, process);
         Object current;
         if (visible != null) {
             current = visible.meta();
@@ -292,7 +293,7 @@ public final class ScopeEngine {
         if (!context.processes().isAlive(process)) {
             return JoinResult.NOT_ALIVE;
         }
-        Membership existing = replica.member(group, process);
+        Membership existing = replica.groups().member(group, process);
         if (existing == null || !Objects.equals(existing.meta(), meta)) {
             commit(new Change.Join(new Membership(group, process, meta, now()), Reason.NORMAL));
         }
@@ -300,7 +301,7 @@ public final class ScopeEngine {
     }
 
     private LeaveResult leaveLocal(String group, ProcessRef process) {
-        if (replica.member(group, process) == null) {
+        if (replica.groups().member(group, process) == null) {
             return LeaveResult.NOT_IN_GROUP;
         }
         commit(new Change.Leave(group, process, Reason.NORMAL));
@@ -308,7 +309,7 @@ public final class ScopeEngine {
     }
 
     private GroupUpdateResult updateMemberLocal(String group, ProcessRef process, MetadataUpdate update) {
-        Membership existing = replica.member(group, process);
+        Membership existing = replica.groups().member(group, process);
         if (existing == null) {
             return GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP);
         }
@@ -321,7 +322,7 @@ public final class ScopeEngine {
 
     /** Sets the metadata of the caller's member update if the owner still holds what it computed from. */
     private Object memberCompareAndSetLocal(Operation.MemberCompareAndSet set) {
-        Membership existing = replica.member(set.group(), set.process());
+        Membership existing = replica.groups().member(set.group(), set.process());
         if (existing == null) {
             return GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP);
         }
@@ -355,10 +356,10 @@ public final class ScopeEngine {
     /** Removes what an exited local process still holds, with its exit reason; nothing if it holds nothing. */
     private void removeEntriesOf(ProcessTable.Exit exit) {
         Reason reason = new Reason.ProcessExited(exit.reason());
-        for (String name : replica.claimedNames(exit.process())) {
+        for (String name : replica.names().claimedNames(exit.process())) {
             commit(new Change.Unregister(name, exit.process(), reason));
         }
-        for (String group : replica.groupsOf(exit.process())) {
+        for (String group : replica.groups().groupsOf(exit.process())) {
             commit(new Change.Leave(group, exit.process(), reason));
         }
     }
@@ -481,7 +482,7 @@ public final class ScopeEngine {
             } else if (operation instanceof Operation.Leave leave) {
                 return leaveLocal(leave.group(), leave.process());
             } else if (operation instanceof Operation.MemberRead read) {
-                Membership existing = replica.member(read.group(), read.process());
+                Membership existing = replica.groups().member(read.group(), read.process());
                 return existing == null ? GroupUpdateResult.of(GroupUpdateResult.Status.NOT_IN_GROUP)
                         : new WireMessage.Stale(existing.meta());
             } else if (operation instanceof Operation.MemberCompareAndSet set) {
@@ -512,8 +513,8 @@ public final class ScopeEngine {
         Loss loss;
         while ((loss = losses.poll()) != null) {
             Registration claim = loss.claim();
-            Registration visible = replica.lookup(claim.name());
-            if (replica.claim(claim.name(), claim.process()) == null
+            Registration visible = replica.names().lookup(claim.name());
+            if (replica.names().claim(claim.name(), claim.process()) == null
                     || visible != null && visible.process().equals(claim.process())) {
                 continue; // gone already, or winning again by now (the other claim went away meanwhile)
             }

@@ -9,7 +9,7 @@ import io.synspring.groups.Membership;
 import io.synspring.groups.MultiCallResult;
 import io.synspring.internal.process.Messenger;
 import io.synspring.internal.process.ReplyTo;
-import io.synspring.internal.replica.ScopeReplica;
+import io.synspring.internal.replica.GroupTable;
 import io.synspring.internal.wire.WireMessage;
 import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
@@ -38,6 +38,7 @@ public final class ScopeGroups implements Groups {
     private final Messenger messenger;
     private final PendingCalls calls;
     private final Duration defaultTimeout;
+    private final GroupTable groups;
 
     public ScopeGroups(ScopeEngine engine, Guard guard, Messenger messenger, PendingCalls calls, Duration defaultTimeout) {
         this.engine = engine;
@@ -45,6 +46,7 @@ public final class ScopeGroups implements Groups {
         this.messenger = messenger;
         this.calls = calls;
         this.defaultTimeout = defaultTimeout;
+        this.groups = engine.replica().groups();
     }
 
     @Override
@@ -77,13 +79,13 @@ public final class ScopeGroups implements Groups {
     @Override
     public List<Membership> members(String group) {
         guard.name(group, "group name");
-        return alive(messenger.noneExiting(), replica().members(group));
+        return alive(messenger.noneExiting(), groups.members(group));
     }
 
     @Override
     public List<Membership> localMembers(String group) {
         guard.name(group, "group name");
-        return alive(messenger.noneExiting(), replica().members(group, engine.self()));
+        return alive(messenger.noneExiting(), groups.members(group, engine.self()));
     }
 
     /** @param noneExiting read before the members: see {@link Messenger#noneExiting} */
@@ -96,7 +98,7 @@ public final class ScopeGroups implements Groups {
 
     @Override
     public Optional<Membership> member(String group, ProcessRef process) {
-        Membership member = replica().member(guard.name(group, "group name"), Objects.requireNonNull(process, "process"));
+        Membership member = groups.member(guard.name(group, "group name"), Objects.requireNonNull(process, "process"));
         return member != null && messenger.isAliveOrRemote(process) ? Optional.of(member) : Optional.empty();
     }
 
@@ -107,12 +109,12 @@ public final class ScopeGroups implements Groups {
 
     @Override
     public int memberCount(String group) {
-        return replica().memberCount(guard.name(group, "group name"));
+        return groups.memberCount(guard.name(group, "group name"));
     }
 
     @Override
     public int memberCount(String group, NodeId node) {
-        return replica().memberCount(guard.name(group, "group name"), Objects.requireNonNull(node, "node"));
+        return groups.memberCount(guard.name(group, "group name"), Objects.requireNonNull(node, "node"));
     }
 
     @Override
@@ -122,12 +124,12 @@ public final class ScopeGroups implements Groups {
 
     @Override
     public int groupCount() {
-        return replica().groupCount();
+        return groups.groupCount();
     }
 
     @Override
     public int groupCount(NodeId node) {
-        return replica().groupCount(Objects.requireNonNull(node, "node"));
+        return groups.groupCount(Objects.requireNonNull(node, "node"));
     }
 
     @Override
@@ -137,17 +139,17 @@ public final class ScopeGroups implements Groups {
 
     @Override
     public Set<String> groupNames() {
-        return replica().groupNames();
+        return groups.groupNames();
     }
 
     @Override
     public Stream<String> groupNameStream() {
-        return replica().groupNameStream();
+        return groups.groupNameStream();
     }
 
     @Override
     public Set<String> groupNames(NodeId node) {
-        return replica().groupNames(Objects.requireNonNull(node, "node"));
+        return groups.groupNames(Objects.requireNonNull(node, "node"));
     }
 
     @Override
@@ -157,7 +159,7 @@ public final class ScopeGroups implements Groups {
 
     @Override
     public Set<String> groupsOf(ProcessRef process) {
-        return replica().groupsOf(Objects.requireNonNull(process, "process"));
+        return groups.groupsOf(Objects.requireNonNull(process, "process"));
     }
 
     @Override
@@ -228,9 +230,6 @@ public final class ScopeGroups implements Groups {
         return recipients;
     }
 
-    private ScopeReplica replica() {
-        return engine.replica();
-    }
 
     /** Collects a multi-call's replies; done when every member answered or is known not to. */
     private final class Gathering implements PendingCalls.Waiter {

@@ -2,7 +2,7 @@ package io.synspring.internal.scope;
 
 import io.synspring.NodeId;
 import io.synspring.internal.process.Messenger;
-import io.synspring.internal.replica.ScopeReplica;
+import io.synspring.internal.replica.NameTable;
 import io.synspring.process.CallRefusedException;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SendResult;
@@ -26,14 +26,14 @@ public final class ScopeRegistry implements Registry {
     private final ScopeEngine engine;
     private final Guard guard;
     private final Messenger messenger;
-    /** The engine's, held here too: a lookup is bound by dependent memory loads, this saves one. */
-    private final ScopeReplica replica;
+    /** The replica's names, held here: a lookup is bound by dependent memory loads, this saves two. */
+    private final NameTable names;
 
     public ScopeRegistry(ScopeEngine engine, Guard guard, Messenger messenger) {
         this.engine = engine;
         this.guard = guard;
         this.messenger = messenger;
-        this.replica = engine.replica();
+        this.names = engine.replica().names();
     }
 
     @Override
@@ -62,7 +62,7 @@ public final class ScopeRegistry implements Registry {
     /** The registration of {@code name}, unless it is missing or its process is a local one that exited. */
     private @Nullable Registration visible(String name) {
         boolean noneExiting = messenger.noneExiting(); // before the read: see Messenger.noneExiting
-        Registration registration = name == null ? null : replica.lookup(name);
+        Registration registration = name == null ? null : names.lookup(name);
         if (registration == null) {
             guard.name(name, "name"); // only a miss pays for the check: a name that was found is valid
             return null;
@@ -82,27 +82,27 @@ public final class ScopeRegistry implements Registry {
 
     @Override
     public int count() {
-        return replica.count();
+        return names.count();
     }
 
     @Override
     public int count(NodeId node) {
-        return replica.count(Objects.requireNonNull(node, "node"));
+        return names.count(Objects.requireNonNull(node, "node"));
     }
 
     @Override
     public int localCount() {
-        return replica.count(engine.self());
+        return names.count(engine.self());
     }
 
     @Override
     public Stream<Registration> registrations() {
-        return replica.registrations().stream().filter(r -> messenger.isAliveOrRemote(r.process()));
+        return names.registrations().stream().filter(r -> messenger.isAliveOrRemote(r.process()));
     }
 
     @Override
     public Set<String> namesOf(ProcessRef process) {
-        return replica.namesOf(Objects.requireNonNull(process, "process"));
+        return names.namesOf(Objects.requireNonNull(process, "process"));
     }
 
     @Override

@@ -271,7 +271,7 @@ class ReplicaConvergenceProperties {
         NodeId self = new NodeId("observer", 1);
         ScopeReplica replica = new ScopeReplica(ReplicaSimulation.SCOPE, self, resolver.resolver);
         List<String> problems = new ArrayList<>();
-        ScopeReplica.Sink sink = new ScopeReplica.Sink() {
+        ReplicaSink sink = new ReplicaSink() {
             @Override
             public void event(io.synspring.events.SynEvent event) {}
 
@@ -290,9 +290,9 @@ class ReplicaConvergenceProperties {
         assertThat(problems).isEmpty();
         Map<String, @Nullable Registration> shown = new TreeMap<>();
         for (int name = 0; name < 3; name++) {
-            shown.put("n" + name, replica.lookup("n" + name));
+            shown.put("n" + name, replica.names().lookup("n" + name));
         }
-        assertThat(replica.count()).isEqualTo((int) shown.values().stream().filter(r -> r != null).count());
+        assertThat(replica.names().count()).isEqualTo((int) shown.values().stream().filter(r -> r != null).count());
         return shown;
     }
 }

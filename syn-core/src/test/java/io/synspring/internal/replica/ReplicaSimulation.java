@@ -53,7 +53,7 @@ final class ReplicaSimulation {
     record Loss(Registration claim, boolean stop) {}
 
     /** One node: its replica, and when it owns processes, its side of replication. */
-    final class Node implements ScopeReplica.Sink {
+    final class Node implements ReplicaSink {
         final NodeId id;
         final boolean owner;
         final ScopeReplica replica;
@@ -146,11 +146,11 @@ final class ReplicaSimulation {
 
     void register(Node owner, int slot, String name, Object meta, boolean ignoreTaken) {
         ProcessRef process = owner.process(slot);
-        Registration visible = owner.replica.lookup(name);
+        Registration visible = owner.replica.names().lookup(name);
         if (!ignoreTaken && visible != null && !visible.process().equals(process)) {
             return; // TAKEN
         }
-        Registration own = owner.replica.claim(name, process);
+        Registration own = owner.replica.names().claim(name, process);
         if (own == null || !Objects.equals(own.meta(), meta)) {
             commit(owner, new Change.Register(new Registration(name, process, meta, clock), Reason.NORMAL));
         }
@@ -159,7 +159,7 @@ final class ReplicaSimulation {
 
     void unregister(Node owner, int slot, String name) {
         ProcessRef process = owner.process(slot);
-        if (owner.replica.claim(name, process) != null) {
+        if (owner.replica.names().claim(name, process) != null) {
             commit(owner, new Change.Unregister(name, process, Reason.NORMAL));
         }
         settle(owner);
@@ -167,7 +167,7 @@ final class ReplicaSimulation {
 
     void join(Node owner, int slot, String group, Object meta) {
         ProcessRef process = owner.process(slot);
-        Membership existing = owner.replica.member(group, process);
+        Membership existing = owner.replica.groups().member(group, process);
         if (existing == null || !Objects.equals(existing.meta(), meta)) {
             commit(owner, new Change.Join(new Membership(group, process, meta, clock), Reason.NORMAL));
         }
@@ -176,7 +176,7 @@ final class ReplicaSimulation {
 
     void leave(Node owner, int slot, String group) {
         ProcessRef process = owner.process(slot);
-        if (owner.replica.member(group, process) != null) {
+        if (owner.replica.groups().member(group, process) != null) {
             commit(owner, new Change.Leave(group, process, Reason.NORMAL));
         }
         settle(owner);
@@ -192,10 +192,10 @@ final class ReplicaSimulation {
             return;
         }
         Reason reason = new Reason.ProcessExited(exit);
-        for (String name : owner.replica.claimedNames(process)) {
+        for (String name : owner.replica.names().claimedNames(process)) {
             commit(owner, new Change.Unregister(name, process, reason));
         }
-        for (String group : owner.replica.groupsOf(process)) {
+        for (String group : owner.replica.groups().groupsOf(process)) {
             commit(owner, new Change.Leave(group, process, reason));
         }
         owner.generation[(int) ((process.id() - 1) % 1000)]++;
@@ -206,7 +206,7 @@ final class ReplicaSimulation {
         Loss loss;
         while ((loss = node.losses.poll()) != null) {
             Registration claim = loss.claim();
-            if (node.replica.claim(claim.name(), claim.process()) == null) {
+            if (node.replica.names().claim(claim.name(), claim.process()) == null) {
                 continue;
             }
             count("conflict lost");
@@ -434,14 +434,14 @@ final class ReplicaSimulation {
     View view(Node node) {
         ScopeReplica replica = node.replica;
         Map<String, Registration> names = new TreeMap<>();
-        for (Registration registration : replica.registrations()) {
+        for (Registration registration : replica.names().registrations()) {
             names.put(registration.name(), registration);
         }
         Set<ProcessRef> processes = new TreeSet<>();
         names.values().forEach(registration -> processes.add(registration.process()));
         Map<String, Set<Membership>> groups = new TreeMap<>();
-        for (String group : replica.groupNames()) {
-            Set<Membership> members = new HashSet<>(replica.members(group));
+        for (String group : replica.groups().groupNames()) {
+            Set<Membership> members = new HashSet<>(replica.groups().members(group));
             groups.put(group, members);
             members.forEach(membership -> processes.add(membership.process()));
         }
@@ -449,32 +449,32 @@ final class ReplicaSimulation {
         Map<NodeId, Integer> groupCountPerNode = new TreeMap<>();
         Map<NodeId, Set<String>> groupNamesPerNode = new TreeMap<>();
         for (Node owner : owners) {
-            countPerNode.put(owner.id, replica.count(owner.id));
-            groupCountPerNode.put(owner.id, replica.groupCount(owner.id));
-            groupNamesPerNode.put(owner.id, new TreeSet<>(replica.groupNames(owner.id)));
+            countPerNode.put(owner.id, replica.names().count(owner.id));
+            groupCountPerNode.put(owner.id, replica.groups().groupCount(owner.id));
+            groupNamesPerNode.put(owner.id, new TreeSet<>(replica.groups().groupNames(owner.id)));
         }
         Map<String, Map<NodeId, Integer>> memberCountPerNode = new TreeMap<>();
         for (String group : groups.keySet()) {
             Map<NodeId, Integer> perNode = new TreeMap<>();
             for (Node owner : owners) {
-                perNode.put(owner.id, replica.memberCount(group, owner.id));
-                if (replica.members(group, owner.id).size() != replica.memberCount(group, owner.id)) {
+                perNode.put(owner.id, replica.groups().memberCount(group, owner.id));
+                if (replica.groups().members(group, owner.id).size() != replica.groups().memberCount(group, owner.id)) {
                     violations.add(node + ": members(" + group + ", " + owner + ") disagrees with memberCount");
                 }
             }
             memberCountPerNode.put(group, perNode);
-            if (replica.memberCount(group) != groups.get(group).size()) {
+            if (replica.groups().memberCount(group) != groups.get(group).size()) {
                 violations.add(node + ": memberCount(" + group + ") disagrees with members");
             }
         }
         Map<ProcessRef, Set<String>> namesOfProcess = new TreeMap<>();
         Map<ProcessRef, Set<String>> groupsOfProcess = new TreeMap<>();
         for (ProcessRef process : processes) {
-            namesOfProcess.put(process, new TreeSet<>(replica.namesOf(process)));
-            groupsOfProcess.put(process, new TreeSet<>(replica.groupsOf(process)));
+            namesOfProcess.put(process, new TreeSet<>(replica.names().namesOf(process)));
+            groupsOfProcess.put(process, new TreeSet<>(replica.groups().groupsOf(process)));
         }
-        return new View(names, replica.count(), countPerNode, namesOfProcess, groups, replica.groupCount(),
-                new TreeSet<>(replica.groupNames()), groupCountPerNode, groupNamesPerNode, memberCountPerNode,
+        return new View(names, replica.names().count(), countPerNode, namesOfProcess, groups, replica.groups().groupCount(),
+                new TreeSet<>(replica.groups().groupNames()), groupCountPerNode, groupNamesPerNode, memberCountPerNode,
                 groupsOfProcess);
     }
 

@@ -49,7 +49,7 @@ class ScopeReplicaTest {
     static final Reason KILLED = new Reason.ProcessExited(ExitReason.KILLED);
 
     /** Records what the replica asked its node to do. */
-    static final class RecordingSink implements ScopeReplica.Sink {
+    static final class RecordingSink implements ReplicaSink {
         final List<SynEvent> events = new ArrayList<>();
         final List<Loss> losses = new ArrayList<>();
 
@@ -119,7 +119,7 @@ class ScopeReplicaTest {
 
     /** Records what the replica logs from now until the end of the test. */
     List<ILoggingEvent> recordLogs() {
-        Logger logger = (Logger) LoggerFactory.getLogger(ScopeReplica.class);
+        Logger logger = (Logger) LoggerFactory.getLogger(NameTable.class);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);
@@ -161,9 +161,9 @@ class ScopeReplicaTest {
 
             replica.applyLocal(register("n", A1, Map.of("fw", "1.2"), 10), sink);
 
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, Map.of("fw", "1.2"), 10));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, Map.of("fw", "1.2"), 10));
             assertThat(sink.take()).containsExactly(registered("n", A1, Map.of("fw", "1.2"), Reason.NORMAL));
-            assertThat(replica.lookup("other")).isNull();
+            assertThat(replica.names().lookup("other")).isNull();
         }
 
         @Test
@@ -174,11 +174,11 @@ class ScopeReplicaTest {
 
             replica.applyLocal(register("n", A1, "v2", 11), sink);
 
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "v2", 11));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "v2", 11));
             assertThat(sink.take()).containsExactly(
                     new SynEvent.RegistryUpdated(SCOPE, "n", A1, "v2", "v1", Reason.NORMAL));
-            assertThat(replica.count()).isEqualTo(1);
-            assertThat(replica.count(A)).isEqualTo(1);
+            assertThat(replica.names().count()).isEqualTo(1);
+            assertThat(replica.names().count(A)).isEqualTo(1);
         }
 
         @Test
@@ -193,8 +193,8 @@ class ScopeReplicaTest {
             replica.applyLocal(register("m", A1, null, 13), sink);
 
             assertThat(sink.events).isEmpty();
-            assertThat(replica.lookup("n").meta()).isEqualTo(Map.of("k", "v"));
-            assertThat(replica.count(A)).isEqualTo(2);
+            assertThat(replica.names().lookup("n").meta()).isEqualTo(Map.of("k", "v"));
+            assertThat(replica.names().count(A)).isEqualTo(2);
         }
 
         @Test
@@ -209,11 +209,11 @@ class ScopeReplicaTest {
 
             assertThat(sink.take()).containsExactly(unregistered("n", A1, "m", Reason.NORMAL),
                     unregistered("x", A1, "mx", KILLED));
-            assertThat(replica.lookup("n")).isNull();
-            assertThat(replica.lookup("x")).isNull();
-            assertThat(replica.count()).isZero();
-            assertThat(replica.count(A)).isZero();
-            assertThat(replica.namesOf(A1)).isEmpty();
+            assertThat(replica.names().lookup("n")).isNull();
+            assertThat(replica.names().lookup("x")).isNull();
+            assertThat(replica.names().count()).isZero();
+            assertThat(replica.names().count(A)).isZero();
+            assertThat(replica.names().namesOf(A1)).isEmpty();
         }
 
         @Test
@@ -226,7 +226,7 @@ class ScopeReplicaTest {
             replica.applyLocal(unregister("n", A2, Reason.NORMAL), sink);
 
             assertThat(sink.events).isEmpty();
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "m", 10));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "m", 10));
         }
 
         @Test
@@ -236,21 +236,21 @@ class ScopeReplicaTest {
                     register("a3", A2, null, 1)), sink);
             replica.receive(batch(B, 1, register("b1", B1, null, 1)), sink);
 
-            assertThat(replica.count()).isEqualTo(4);
-            assertThat(replica.count(A)).isEqualTo(3);
-            assertThat(replica.count(B)).isEqualTo(1);
-            assertThat(replica.count(C)).isZero();
-            assertThat(replica.namesOf(A1)).containsExactlyInAnyOrder("a1", "a2");
-            assertThat(replica.namesOf(A2)).containsExactly("a3");
-            assertThat(replica.namesOf(C1)).isEmpty();
-            assertThat(replica.registrations()).extracting(Registration::name)
+            assertThat(replica.names().count()).isEqualTo(4);
+            assertThat(replica.names().count(A)).isEqualTo(3);
+            assertThat(replica.names().count(B)).isEqualTo(1);
+            assertThat(replica.names().count(C)).isZero();
+            assertThat(replica.names().namesOf(A1)).containsExactlyInAnyOrder("a1", "a2");
+            assertThat(replica.names().namesOf(A2)).containsExactly("a3");
+            assertThat(replica.names().namesOf(C1)).isEmpty();
+            assertThat(replica.names().registrations()).extracting(Registration::name)
                     .containsExactlyInAnyOrder("a1", "a2", "a3", "b1");
 
             replica.receive(batch(A, 4, unregister("a1", A1, Reason.NORMAL)), sink);
 
-            assertThat(replica.count()).isEqualTo(3);
-            assertThat(replica.count(A)).isEqualTo(2);
-            assertThat(replica.namesOf(A1)).containsExactly("a2");
+            assertThat(replica.names().count()).isEqualTo(3);
+            assertThat(replica.names().count(A)).isEqualTo(2);
+            assertThat(replica.names().namesOf(A1)).containsExactly("a2");
         }
 
         @Test
@@ -263,9 +263,9 @@ class ScopeReplicaTest {
                 replica.applyLocal(unregister("n" + i, A1, Reason.NORMAL), sink);
             }
 
-            assertThat(replica.namesOf(A1)).hasSize(10).allMatch(name -> Integer.parseInt(name.substring(1)) % 2 == 1);
-            assertThat(replica.count(A)).isEqualTo(10);
-            assertThat(replica.claimedNames(A1)).containsExactlyInAnyOrderElementsOf(replica.namesOf(A1));
+            assertThat(replica.names().namesOf(A1)).hasSize(10).allMatch(name -> Integer.parseInt(name.substring(1)) % 2 == 1);
+            assertThat(replica.names().count(A)).isEqualTo(10);
+            assertThat(replica.names().claimedNames(A1)).containsExactlyInAnyOrderElementsOf(replica.names().namesOf(A1));
         }
 
         @Test
@@ -289,10 +289,10 @@ class ScopeReplicaTest {
             assertThat(replica.receive(batch(A, 1, register("n", B1, null, 1), unregister("b", B1, Reason.NORMAL),
                     join("g", B1, null), register("ok", A1, null, 1)), sink)).isEqualTo(ScopeReplica.Receipt.APPLIED);
 
-            assertThat(replica.lookup("n")).isNull();
-            assertThat(replica.lookup("b")).isNotNull();
-            assertThat(replica.memberCount("g")).isZero();
-            assertThat(replica.lookup("ok")).isNotNull();
+            assertThat(replica.names().lookup("n")).isNull();
+            assertThat(replica.names().lookup("b")).isNotNull();
+            assertThat(replica.groups().memberCount("g")).isZero();
+            assertThat(replica.names().lookup("ok")).isNotNull();
             assertThat(sink.take()).containsExactly(registered("ok", A1, null, Reason.NORMAL));
         }
     }
@@ -324,8 +324,8 @@ class ScopeReplicaTest {
             replica.applyLocal(leave("h", A1, Reason.NORMAL), sink);
 
             assertThat(sink.events).isEmpty();
-            assertThat(replica.memberCount("g")).isEqualTo(1);
-            assertThat(replica.groupNames()).containsExactly("g");
+            assertThat(replica.groups().memberCount("g")).isEqualTo(1);
+            assertThat(replica.groups().groupNames()).containsExactly("g");
         }
 
         @Test
@@ -334,39 +334,39 @@ class ScopeReplicaTest {
             replica.receive(batch(A, 1, join("g", A1, "a1"), join("g", A2, "a2"), join("h", A1, "a1h")), sink);
             replica.receive(batch(B, 1, join("g", B1, "b1"), join("k", B1, null)), sink);
 
-            assertThat(replica.memberCount("g")).isEqualTo(3);
-            assertThat(replica.memberCount("g", A)).isEqualTo(2);
-            assertThat(replica.memberCount("g", B)).isEqualTo(1);
-            assertThat(replica.memberCount("g", C)).isZero();
-            assertThat(replica.memberCount("nope")).isZero();
-            assertThat(replica.groupCount()).isEqualTo(3);
-            assertThat(replica.groupCount(A)).isEqualTo(2);
-            assertThat(replica.groupCount(B)).isEqualTo(2);
-            assertThat(replica.groupCount(C)).isZero();
-            assertThat(replica.groupNames()).containsExactlyInAnyOrder("g", "h", "k");
-            assertThat(replica.groupNames(A)).containsExactlyInAnyOrder("g", "h");
-            assertThat(replica.groupNames(B)).containsExactlyInAnyOrder("g", "k");
-            assertThat(replica.groupNames(C)).isEmpty();
-            assertThat(replica.members("g")).extracting(Membership::process).containsExactlyInAnyOrder(A1, A2, B1);
-            assertThat(replica.members("g", A)).extracting(Membership::meta).containsExactlyInAnyOrder("a1", "a2");
-            assertThat(replica.members("nope")).isEmpty();
-            assertThat(replica.member("h", A1)).isEqualTo(new Membership("h", A1, "a1h", 1));
-            assertThat(replica.member("h", A2)).isNull();
-            assertThat(replica.groupsOf(A1)).containsExactlyInAnyOrder("g", "h");
+            assertThat(replica.groups().memberCount("g")).isEqualTo(3);
+            assertThat(replica.groups().memberCount("g", A)).isEqualTo(2);
+            assertThat(replica.groups().memberCount("g", B)).isEqualTo(1);
+            assertThat(replica.groups().memberCount("g", C)).isZero();
+            assertThat(replica.groups().memberCount("nope")).isZero();
+            assertThat(replica.groups().groupCount()).isEqualTo(3);
+            assertThat(replica.groups().groupCount(A)).isEqualTo(2);
+            assertThat(replica.groups().groupCount(B)).isEqualTo(2);
+            assertThat(replica.groups().groupCount(C)).isZero();
+            assertThat(replica.groups().groupNames()).containsExactlyInAnyOrder("g", "h", "k");
+            assertThat(replica.groups().groupNames(A)).containsExactlyInAnyOrder("g", "h");
+            assertThat(replica.groups().groupNames(B)).containsExactlyInAnyOrder("g", "k");
+            assertThat(replica.groups().groupNames(C)).isEmpty();
+            assertThat(replica.groups().members("g")).extracting(Membership::process).containsExactlyInAnyOrder(A1, A2, B1);
+            assertThat(replica.groups().members("g", A)).extracting(Membership::meta).containsExactlyInAnyOrder("a1", "a2");
+            assertThat(replica.groups().members("nope")).isEmpty();
+            assertThat(replica.groups().member("h", A1)).isEqualTo(new Membership("h", A1, "a1h", 1));
+            assertThat(replica.groups().member("h", A2)).isNull();
+            assertThat(replica.groups().groupsOf(A1)).containsExactlyInAnyOrder("g", "h");
 
             replica.receive(batch(A, 4, leave("g", A1, Reason.NORMAL), leave("g", A2, Reason.NORMAL)), sink);
 
-            assertThat(replica.memberCount("g")).isEqualTo(1);
-            assertThat(replica.memberCount("g", A)).isZero();
-            assertThat(replica.groupCount(A)).isEqualTo(1);
-            assertThat(replica.groupNames(A)).containsExactly("h");
-            assertThat(replica.groupsOf(A1)).containsExactly("h");
+            assertThat(replica.groups().memberCount("g")).isEqualTo(1);
+            assertThat(replica.groups().memberCount("g", A)).isZero();
+            assertThat(replica.groups().groupCount(A)).isEqualTo(1);
+            assertThat(replica.groups().groupNames(A)).containsExactly("h");
+            assertThat(replica.groups().groupsOf(A1)).containsExactly("h");
 
             replica.receive(batch(B, 3, leave("g", B1, Reason.NORMAL)), sink);
 
-            assertThat(replica.groupNames()).containsExactlyInAnyOrder("h", "k");
-            assertThat(replica.groupCount()).isEqualTo(2);
-            assertThat(replica.members("g")).isEmpty();
+            assertThat(replica.groups().groupNames()).containsExactlyInAnyOrder("h", "k");
+            assertThat(replica.groups().groupCount()).isEqualTo(2);
+            assertThat(replica.groups().members("g")).isEmpty();
         }
 
         @Test
@@ -375,7 +375,7 @@ class ScopeReplicaTest {
             replica.receive(batch(A, 1, join("g", A1, "a")), sink);
             replica.receive(batch(B, 1, join("g", B1, "b")), sink);
 
-            assertThat(replica.members("g")).containsExactlyInAnyOrder(new Membership("g", A1, "a", 1),
+            assertThat(replica.groups().members("g")).containsExactlyInAnyOrder(new Membership("g", A1, "a", 1),
                     new Membership("g", B1, "b", 1));
             assertThat(sink.losses).isEmpty();
         }
@@ -392,7 +392,7 @@ class ScopeReplicaTest {
             assertThat(replica.receive(batch(A, 1, register("n", A1, null, 1)), sink))
                     .isEqualTo(ScopeReplica.Receipt.NO_BASE);
 
-            assertThat(replica.lookup("n")).isNull();
+            assertThat(replica.names().lookup("n")).isNull();
             assertThat(sink.events).isEmpty();
             assertThat(replica.needsSnapshot(A)).isTrue();
 
@@ -402,7 +402,7 @@ class ScopeReplicaTest {
             assertThat(replica.needsSnapshot(A)).isTrue();
             assertThat(replica.receive(batch(A, 1, register("n", A1, null, 1)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
-            assertThat(replica.lookup("n")).isNotNull();
+            assertThat(replica.names().lookup("n")).isNotNull();
             assertThat(replica.needsSnapshot(A)).isFalse();
         }
 
@@ -419,7 +419,7 @@ class ScopeReplicaTest {
                     .isEqualTo(ScopeReplica.Receipt.DUPLICATE);
 
             assertThat(sink.events).isEmpty();
-            assertThat(replica.lookup("n")).isNull();
+            assertThat(replica.names().lookup("n")).isNull();
         }
 
         @Test
@@ -445,7 +445,7 @@ class ScopeReplicaTest {
             assertThat(replica.receive(batch(A, 5, register("later", A1, null, 5)), sink))
                     .isEqualTo(ScopeReplica.Receipt.GAP);
             assertThat(sink.events).isEmpty();
-            assertThat(replica.lookup("n").meta()).isEqualTo("v1");
+            assertThat(replica.names().lookup("n").meta()).isEqualTo("v1");
             assertThat(replica.needsSnapshot(A)).isTrue();
 
             assertThat(replica.receive(batch(A, 2, register("n", A1, "v2", 2), register("m", A1, null, 3)), sink))
@@ -470,13 +470,13 @@ class ScopeReplicaTest {
             assertThat(replica.receive(batch(A, 1, register("a", A1, null, 1)), sink))
                     .isEqualTo(ScopeReplica.Receipt.GAP);
 
-            assertThat(replica.lookup("a")).isNotNull();
-            assertThat(replica.lookup("c")).isNull();
+            assertThat(replica.names().lookup("a")).isNotNull();
+            assertThat(replica.names().lookup("c")).isNull();
             assertThat(replica.needsSnapshot(A)).isTrue();
 
             assertThat(replica.receive(batch(A, 2, register("b", A1, null, 2)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
-            assertThat(replica.lookup("c")).isNotNull();
+            assertThat(replica.names().lookup("c")).isNotNull();
         }
 
         @Test
@@ -499,11 +499,11 @@ class ScopeReplicaTest {
                     new SynEvent.Left(SCOPE, "g", A1, "g", nodeUp),
                     new SynEvent.GroupUpdated(SCOPE, "h", A2, "h2", "h1", nodeUp),
                     new SynEvent.Joined(SCOPE, "k", A1, null, nodeUp));
-            assertThat(replica.registrations()).extracting(Registration::name)
+            assertThat(replica.names().registrations()).extracting(Registration::name)
                     .containsExactlyInAnyOrder("y", "z", "b");
-            assertThat(replica.members("g")).extracting(Membership::process).containsExactly(B1);
-            assertThat(replica.count(A)).isEqualTo(2);
-            assertThat(replica.groupNames(A)).containsExactlyInAnyOrder("h", "k");
+            assertThat(replica.groups().members("g")).extracting(Membership::process).containsExactly(B1);
+            assertThat(replica.names().count(A)).isEqualTo(2);
+            assertThat(replica.groups().groupNames(A)).containsExactlyInAnyOrder("h", "k");
             // sequencing continues after the snapshot's seq
             assertThat(replica.receive(batch(A, 10, register("after", A1, null, 10)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
@@ -536,7 +536,7 @@ class ScopeReplicaTest {
             // A1 gave the name up and A2 took it (seq 2 and 3), received as a resync
             replica.receive(snapshot(A, 3, List.of(reg("n", A2, "a2", 2)), List.of()), Reason.NORMAL, sink);
 
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", A2, "a2", 2));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A2, "a2", 2));
             assertThat(resolved).isEmpty();
             assertThat(sink.take()).containsExactly(unregistered("n", A1, "a1", Reason.NORMAL),
                     registered("n", A2, "a2", Reason.NORMAL));
@@ -549,9 +549,9 @@ class ScopeReplicaTest {
             replica.receive(snapshot(A, 1, List.of(reg("stolen", B1, null, 1), reg("own", A1, null, 1)),
                     List.of(new Membership("g", B1, null, 1))), Reason.NORMAL, sink);
 
-            assertThat(replica.lookup("stolen")).isNull();
-            assertThat(replica.lookup("own")).isNotNull();
-            assertThat(replica.memberCount("g")).isZero();
+            assertThat(replica.names().lookup("stolen")).isNull();
+            assertThat(replica.names().lookup("own")).isNotNull();
+            assertThat(replica.groups().memberCount("g")).isZero();
         }
 
         @Test
@@ -568,9 +568,9 @@ class ScopeReplicaTest {
             assertThat(replica.receive(snapshot(A, 4, List.of(reg("n", A1, "v2", 2)), List.of()), Reason.NORMAL,
                     sink)).isTrue();
 
-            assertThat(replica.lookup("gone")).isNull();
-            assertThat(replica.lookup("n").meta()).isEqualTo("v2");
-            assertThat(replica.lookup("five")).isNotNull();
+            assertThat(replica.names().lookup("gone")).isNull();
+            assertThat(replica.names().lookup("n").meta()).isEqualTo("v2");
+            assertThat(replica.names().lookup("five")).isNotNull();
             assertThat(replica.needsSnapshot(A)).isFalse();
             assertThat(sink.take()).containsExactly(
                     new SynEvent.RegistryUpdated(SCOPE, "n", A1, "v2", "v1", Reason.NORMAL),
@@ -590,8 +590,8 @@ class ScopeReplicaTest {
                     sink)).isFalse();
 
             assertThat(sink.events).isEmpty();
-            assertThat(replica.lookup("n").meta()).isEqualTo("v2");
-            assertThat(replica.lookup("m")).isNotNull();
+            assertThat(replica.names().lookup("n").meta()).isEqualTo("v2");
+            assertThat(replica.names().lookup("m")).isNotNull();
             assertThat(replica.receive(batch(A, 4, unregister("m", A1, Reason.NORMAL)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
         }
@@ -606,12 +606,12 @@ class ScopeReplicaTest {
             replica.receive(snapshot(A, 1, List.of(reg("n", A1, "v1", 1)), List.of()), Reason.NORMAL, sink);
 
             assertThat(sink.events).isEmpty();
-            assertThat(replica.lookup("n").meta()).isEqualTo("v2");
-            assertThat(replica.lookup("m")).isNotNull();
+            assertThat(replica.names().lookup("n").meta()).isEqualTo("v2");
+            assertThat(replica.names().lookup("m")).isNotNull();
             // the missing change 4 still closes the gap
             assertThat(replica.receive(batch(A, 4, register("four", A1, null, 4)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
-            assertThat(replica.lookup("five")).isNotNull();
+            assertThat(replica.names().lookup("five")).isNotNull();
         }
     }
 
@@ -632,18 +632,18 @@ class ScopeReplicaTest {
 
             assertThat(replica.receive(part(A, 5, 0, false, List.of(reg("kept", A1, "v2", 4)), List.of()),
                     Reason.NORMAL, sink)).isFalse();
-            assertThat(replica.lookup("kept").meta()).isEqualTo("v2");
-            assertThat(replica.lookup("old")).isNotNull(); // maybe in a later part: removed only at the end
+            assertThat(replica.names().lookup("kept").meta()).isEqualTo("v2");
+            assertThat(replica.names().lookup("old")).isNotNull(); // maybe in a later part: removed only at the end
             assertThat(replica.needsSnapshot(A)).isTrue();
 
             assertThat(replica.receive(part(A, 5, 1, false, List.of(reg("new", A2, null, 5)),
                     List.of(new Membership("g", A1, null, 1))), Reason.NORMAL, sink)).isFalse();
             assertThat(replica.receive(part(A, 5, 2, true, List.of(), List.of()), Reason.NORMAL, sink)).isTrue();
 
-            assertThat(replica.lookup("old")).isNull();
-            assertThat(replica.lookup("new")).isNotNull();
-            assertThat(replica.groupsOf(A1)).containsExactly("g");
-            assertThat(replica.count(A)).isEqualTo(2);
+            assertThat(replica.names().lookup("old")).isNull();
+            assertThat(replica.names().lookup("new")).isNotNull();
+            assertThat(replica.groups().groupsOf(A1)).containsExactly("g");
+            assertThat(replica.names().count(A)).isEqualTo(2);
             assertThat(replica.needsSnapshot(A)).isFalse();
             assertThat(sink.take()).contains(unregistered("old", A1, null, Reason.NORMAL),
                     registered("new", A2, null, Reason.NORMAL));
@@ -672,8 +672,8 @@ class ScopeReplicaTest {
             assertThat(replica.receive(part(A, 4, 2, true, List.of(reg("c", A1, null, 4)), List.of()),
                     Reason.NORMAL, sink)).isFalse(); // part 1 never came
 
-            assertThat(replica.lookup("c")).isNull();
-            assertThat(replica.lookup("old")).isNotNull(); // what arrived stays shown: nothing is removed on a guess
+            assertThat(replica.names().lookup("c")).isNull();
+            assertThat(replica.names().lookup("old")).isNotNull(); // what arrived stays shown: nothing is removed on a guess
             assertThat(replica.needsSnapshot(A)).isTrue();
             assertThat(replica.snapshotBroken(A)).isTrue();
             assertThat(replica.receive(batch(A, 5, register("later", A1, null, 5)), sink))
@@ -683,8 +683,8 @@ class ScopeReplicaTest {
                     List.of()), Reason.NORMAL, sink)).isTrue();
             assertThat(replica.needsSnapshot(A)).isFalse();
             assertThat(replica.snapshotBroken(A)).isFalse();
-            assertThat(replica.lookup("old")).isNull();
-            assertThat(replica.lookup("later")).isNotNull(); // held back, applied after the snapshot
+            assertThat(replica.names().lookup("old")).isNull();
+            assertThat(replica.names().lookup("later")).isNotNull(); // held back, applied after the snapshot
         }
 
         @Test
@@ -696,12 +696,12 @@ class ScopeReplicaTest {
                     .isEqualTo(ScopeReplica.Receipt.DUPLICATE); // the snapshot holds its effect already
             assertThat(replica.receive(batch(A, 4, unregister("a", A1, Reason.NORMAL)), sink))
                     .isEqualTo(ScopeReplica.Receipt.GAP);
-            assertThat(replica.lookup("a")).isNotNull();
-            assertThat(replica.lookup("older")).isNull();
+            assertThat(replica.names().lookup("a")).isNotNull();
+            assertThat(replica.names().lookup("older")).isNull();
 
             replica.receive(part(A, 3, 1, true, List.of(), List.of()), Reason.NORMAL, sink);
 
-            assertThat(replica.lookup("a")).isNull();
+            assertThat(replica.names().lookup("a")).isNull();
             assertThat(replica.needsSnapshot(A)).isFalse();
         }
 
@@ -713,7 +713,7 @@ class ScopeReplicaTest {
 
             replica.receive(part(A, 4, 0, false, List.of(reg("n", A2, null, 3)), List.of()), Reason.NORMAL, sink);
 
-            assertThat(replica.lookup("n").process()).isEqualTo(A2);
+            assertThat(replica.names().lookup("n").process()).isEqualTo(A2);
             assertThat(sink.take()).containsExactly(unregistered("n", A1, null, Reason.NORMAL),
                     registered("n", A2, null, Reason.NORMAL));
         }
@@ -742,7 +742,7 @@ class ScopeReplicaTest {
             assertThat(replica.receive(part(A, 1, 0, false, List.of(), List.of()), Reason.NORMAL, sink)).isFalse();
             assertThat(replica.receive(part(A, 1, 1, true, List.of(), List.of()), Reason.NORMAL, sink)).isFalse();
 
-            assertThat(replica.count(A)).isEqualTo(2);
+            assertThat(replica.names().count(A)).isEqualTo(2);
             assertThat(sink.events).isEmpty();
             assertThat(replica.needsSnapshot(A)).isFalse();
         }
@@ -765,14 +765,14 @@ class ScopeReplicaTest {
             assertThat(sink.take()).containsExactlyInAnyOrder(unregistered("a1", A1, "m", down),
                     unregistered("a2", A2, null, down), new SynEvent.Left(SCOPE, "g", A1, "gm", down),
                     new SynEvent.Left(SCOPE, "h", A2, null, down));
-            assertThat(replica.count()).isEqualTo(1);
-            assertThat(replica.count(A)).isZero();
-            assertThat(replica.lookup("b")).isNotNull();
-            assertThat(replica.members("g")).extracting(Membership::process).containsExactly(B1);
-            assertThat(replica.groupNames()).containsExactly("g");
-            assertThat(replica.groupCount(A)).isZero();
-            assertThat(replica.namesOf(A1)).isEmpty();
-            assertThat(replica.groupsOf(A1)).isEmpty();
+            assertThat(replica.names().count()).isEqualTo(1);
+            assertThat(replica.names().count(A)).isZero();
+            assertThat(replica.names().lookup("b")).isNotNull();
+            assertThat(replica.groups().members("g")).extracting(Membership::process).containsExactly(B1);
+            assertThat(replica.groups().groupNames()).containsExactly("g");
+            assertThat(replica.groups().groupCount(A)).isZero();
+            assertThat(replica.names().namesOf(A1)).isEmpty();
+            assertThat(replica.groups().groupsOf(A1)).isEmpty();
         }
 
         @Test
@@ -786,7 +786,7 @@ class ScopeReplicaTest {
             assertThat(replica.needsSnapshot(A)).isTrue();
             assertThat(replica.receive(batch(A, 2, register("late", A1, null, 2)), sink))
                     .isEqualTo(ScopeReplica.Receipt.NO_BASE);
-            assertThat(replica.lookup("late")).isNull();
+            assertThat(replica.names().lookup("late")).isNull();
 
             sink.take();
             replica.receive(snapshot(A, 2, List.of(reg("a", A1, null, 1), reg("late", A1, null, 2)), List.of()),
@@ -807,7 +807,7 @@ class ScopeReplicaTest {
             // A's losing claim is gone: when B lets go, nothing is left
             replica.receive(batch(B, 2, unregister("n", B1, Reason.NORMAL)), sink);
 
-            assertThat(replica.lookup("n")).isNull();
+            assertThat(replica.names().lookup("n")).isNull();
             assertThat(replica.snapshotOf(A, 0).registrations()).isEmpty();
         }
 
@@ -822,7 +822,7 @@ class ScopeReplicaTest {
             replica.dropOwner(B, down, sink);
 
             // the remaining claim (not yet given up by its owner) shows again
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "a", 1));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "a", 1));
             assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", down),
                     registered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
         }
@@ -845,10 +845,10 @@ class ScopeReplicaTest {
             second.receive(batch(A, 1, register("n", A1, "a", 10)), sink);
             assertThat(sink.take()).containsExactly(registered("n", B1, "b", Reason.NORMAL));
 
-            assertThat(first.lookup("n")).isEqualTo(reg("n", B1, "b", 20)).isEqualTo(second.lookup("n"));
-            assertThat(first.count(A)).isZero();
-            assertThat(first.count(B)).isEqualTo(1);
-            assertThat(first.namesOf(A1)).isEmpty();
+            assertThat(first.names().lookup("n")).isEqualTo(reg("n", B1, "b", 20)).isEqualTo(second.names().lookup("n"));
+            assertThat(first.names().count(A)).isZero();
+            assertThat(first.names().count(B)).isEqualTo(1);
+            assertThat(first.names().namesOf(A1)).isEmpty();
             assertThat(sink.losses).isEmpty();
         }
 
@@ -858,7 +858,7 @@ class ScopeReplicaTest {
             replica.receive(batch(A, 1, register("n", A1, "a", 30)), sink);
             replica.receive(batch(B, 1, register("n", B1, "b", 20)), sink);
 
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "a", 30));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "a", 30));
         }
 
         @Test
@@ -871,8 +871,8 @@ class ScopeReplicaTest {
             second.receive(batch(B, 1, register("n", B1, null, 10)), sink);
 
             assertThat(B1).isGreaterThan(A1);
-            assertThat(first.lookup("n").process()).isEqualTo(B1);
-            assertThat(second.lookup("n").process()).isEqualTo(B1);
+            assertThat(first.names().lookup("n").process()).isEqualTo(B1);
+            assertThat(second.names().lookup("n").process()).isEqualTo(B1);
         }
 
         @Test
@@ -891,14 +891,14 @@ class ScopeReplicaTest {
 
             assertThat(onA.losses).containsExactly(new Loss(reg("n", A1, "a", 10), true));
             assertThat(onB.losses).isEmpty();
-            assertThat(nodeA.lookup("n").process()).isEqualTo(B1);
-            assertThat(nodeB.lookup("n").process()).isEqualTo(B1);
+            assertThat(nodeA.names().lookup("n").process()).isEqualTo(B1);
+            assertThat(nodeB.names().lookup("n").process()).isEqualTo(B1);
             // the losing claim is still held (and would be in A's snapshot) until A gives it up
-            assertThat(nodeA.claim("n", A1)).isEqualTo(reg("n", A1, "a", 10));
-            assertThat(nodeA.claimOfNode("n", A)).isEqualTo(reg("n", A1, "a", 10));
-            assertThat(nodeA.claimedNames(A1)).containsExactly("n");
+            assertThat(nodeA.names().claim("n", A1)).isEqualTo(reg("n", A1, "a", 10));
+            assertThat(nodeA.names().claimOfNode("n", A)).isEqualTo(reg("n", A1, "a", 10));
+            assertThat(nodeA.names().claimedNames(A1)).containsExactly("n");
             assertThat(nodeA.snapshotOf(A, 1).registrations()).containsExactly(reg("n", A1, "a", 10));
-            assertThat(nodeA.namesOf(A1)).isEmpty();
+            assertThat(nodeA.names().namesOf(A1)).isEmpty();
         }
 
         @Test
@@ -918,8 +918,8 @@ class ScopeReplicaTest {
             observer.receive(batch(A, 2, giveUp), sink);
 
             assertThat(sink.take()).isEmpty();
-            assertThat(nodeA.claim("n", A1)).isNull();
-            assertThat(nodeA.claimedNames(A1)).isEmpty();
+            assertThat(nodeA.names().claim("n", A1)).isNull();
+            assertThat(nodeA.names().claimedNames(A1)).isEmpty();
             assertThat(nodeA.snapshotOf(A, 2).registrations()).isEmpty();
 
             // when the winner goes, the loser does not come back
@@ -927,8 +927,8 @@ class ScopeReplicaTest {
             nodeA.receive(batch(B, 2, unregisterB), sink);
             observer.receive(batch(B, 2, unregisterB), sink);
 
-            assertThat(nodeA.lookup("n")).isNull();
-            assertThat(observer.lookup("n")).isNull();
+            assertThat(nodeA.names().lookup("n")).isNull();
+            assertThat(observer.names().lookup("n")).isNull();
             assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", KILLED),
                     unregistered("n", B1, "b", KILLED));
         }
@@ -958,8 +958,8 @@ class ScopeReplicaTest {
             assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.CONFLICT_RESOLUTION),
                     registered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
             assertThat(sink.losses).isEmpty();
-            assertThat(nodeA.count(A)).isEqualTo(1);
-            assertThat(nodeA.count(B)).isZero();
+            assertThat(nodeA.names().count(A)).isEqualTo(1);
+            assertThat(nodeA.names().count(B)).isZero();
         }
 
         @Test
@@ -984,8 +984,8 @@ class ScopeReplicaTest {
             for (List<Integer> order : orders) {
                 ScopeReplica replica = observer();
                 order.forEach(i -> replica.receive(batches.get(i), sink));
-                assertThat(replica.lookup("n")).as("order %s", order).isEqualTo(reg("n", A1, "a", 30));
-                assertThat(replica.count()).isEqualTo(1);
+                assertThat(replica.names().lookup("n")).as("order %s", order).isEqualTo(reg("n", A1, "a", 30));
+                assertThat(replica.names().count()).isEqualTo(1);
             }
         }
 
@@ -1006,8 +1006,8 @@ class ScopeReplicaTest {
             nodeB.applyLocal(register("n", B1, "other", 20), onB);
             nodeB.receive(batch(A, 1, register("n", A1, "keep", 10)), onB);
 
-            assertThat(nodeA.lookup("n").process()).isEqualTo(A1);
-            assertThat(nodeB.lookup("n").process()).isEqualTo(A1);
+            assertThat(nodeA.names().lookup("n").process()).isEqualTo(A1);
+            assertThat(nodeB.names().lookup("n").process()).isEqualTo(A1);
             assertThat(onB.losses).containsExactly(new Loss(reg("n", B1, "other", 20), false));
             assertThat(onB.events).containsSubsequence(unregistered("n", B1, "other", Reason.CONFLICT_RESOLUTION),
                     registered("n", A1, "keep", Reason.CONFLICT_RESOLUTION));
@@ -1025,7 +1025,7 @@ class ScopeReplicaTest {
             replica.receive(batch(A, 1, register("n", A1, null, 2)), sink);
 
             assertThat(calls).containsExactly(SCOPE + "/n:" + A1 + "," + B1);
-            assertThat(replica.lookup("n").process()).isEqualTo(A1);
+            assertThat(replica.names().lookup("n").process()).isEqualTo(A1);
         }
 
         @Test
@@ -1049,10 +1049,10 @@ class ScopeReplicaTest {
 
             assertThat(onA.losses).containsExactly(new Loss(reg("n", A1, "a", 10), true));
             assertThat(onB.losses).containsExactly(new Loss(reg("n", B1, "b", 20), true));
-            assertThat(nodeA.lookup("n")).isNull();
-            assertThat(nodeB.lookup("n")).isNull();
-            assertThat(observer.lookup("n")).isNull();
-            assertThat(observer.count()).isZero();
+            assertThat(nodeA.names().lookup("n")).isNull();
+            assertThat(nodeB.names().lookup("n")).isNull();
+            assertThat(observer.names().lookup("n")).isNull();
+            assertThat(observer.names().count()).isZero();
             assertThat(sink.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
 
             // both owners give up their claims; the name stays free everywhere
@@ -1064,10 +1064,10 @@ class ScopeReplicaTest {
             nodeB.receive(batch(A, 2, giveUpA), onB);
             observer.receive(batch(A, 2, giveUpA), sink);
             observer.receive(batch(B, 2, giveUpB), sink);
-            assertThat(nodeA.lookup("n")).isNull();
-            assertThat(nodeB.lookup("n")).isNull();
-            assertThat(observer.lookup("n")).isNull();
-            assertThat(nodeA.claimedNames(A1)).isEmpty();
+            assertThat(nodeA.names().lookup("n")).isNull();
+            assertThat(nodeB.names().lookup("n")).isNull();
+            assertThat(observer.names().lookup("n")).isNull();
+            assertThat(nodeA.names().claimedNames(A1)).isEmpty();
         }
 
         @Test
@@ -1080,7 +1080,7 @@ class ScopeReplicaTest {
             nodeA.receive(batch(B, 1, register("n", B1, "b", 20)), sink);
 
             assertThat(sink.losses).containsExactly(new Loss(reg("n", A1, "a", 10), false));
-            assertThat(nodeA.lookup("n")).isNull();
+            assertThat(nodeA.names().lookup("n")).isNull();
         }
 
         @Test
@@ -1096,7 +1096,7 @@ class ScopeReplicaTest {
 
             nodeA.receive(batch(B, 1, register("n", B1, "b", 20)), sink);
 
-            assertThat(nodeA.lookup("n")).isNull();
+            assertThat(nodeA.names().lookup("n")).isNull();
             assertThat(sink.losses).containsExactly(new Loss(reg("n", A1, "a", 10), false));
             assertThat(sink.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
             assertThat(logged).anySatisfy(event -> {
@@ -1120,10 +1120,10 @@ class ScopeReplicaTest {
 
             nodeA.receive(batch(B, 1, register("n", B1, "b", 30)), onA);
 
-            assertThat(replica.lookup("n")).isNull();
+            assertThat(replica.names().lookup("n")).isNull();
             assertThat(sink.take()).containsExactly(registered("n", A1, "a", Reason.NORMAL),
                     unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
-            assertThat(nodeA.lookup("n")).isNull();
+            assertThat(nodeA.names().lookup("n")).isNull();
             assertThat(onA.losses).containsExactly(new Loss(reg("n", A1, "a", 20), false));
             assertThat(logged).anySatisfy(event -> {
                 assertThat(event.getLevel()).isEqualTo(Level.ERROR);
@@ -1141,7 +1141,7 @@ class ScopeReplicaTest {
             // A's process updates its (losing) claim: now the most recent
             replica.receive(batch(A, 2, register("n", A1, "a2", 30)), sink);
 
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "a2", 30));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "a2", 30));
             assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.CONFLICT_RESOLUTION),
                     registered("n", A1, "a2", Reason.CONFLICT_RESOLUTION));
         }
@@ -1156,13 +1156,13 @@ class ScopeReplicaTest {
 
             replica.receive(batch(C, 2, unregister("n", C1, KILLED)), sink);
 
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", B1, "b", 2));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", B1, "b", 2));
             assertThat(sink.take()).containsExactly(unregistered("n", C1, "c", KILLED),
                     registered("n", B1, "b", Reason.CONFLICT_RESOLUTION));
 
             replica.receive(batch(B, 2, unregister("n", B1, Reason.NORMAL)), sink);
 
-            assertThat(replica.lookup("n")).isEqualTo(reg("n", A1, "a", 1));
+            assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "a", 1));
             assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.NORMAL),
                     registered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
         }
@@ -1177,7 +1177,7 @@ class ScopeReplicaTest {
 
             nodeA.receive(snapshot(B, 1, List.of(reg("n", B1, "b", 20)), List.of()), nodeUp, onA);
 
-            assertThat(nodeA.lookup("n").process()).isEqualTo(B1);
+            assertThat(nodeA.names().lookup("n").process()).isEqualTo(B1);
             assertThat(onA.losses).containsExactly(new Loss(reg("n", A1, "a", 10), true));
             assertThat(onA.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION),
                     registered("n", B1, "b", Reason.CONFLICT_RESOLUTION));
