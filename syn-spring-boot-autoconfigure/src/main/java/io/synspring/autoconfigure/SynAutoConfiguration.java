@@ -70,16 +70,17 @@ public final class SynAutoConfiguration {
         try {
             node = hazelcast.getCluster().getLocalMember().getAttribute(HazelcastCluster.NODE_ATTRIBUTE);
         } catch (UnsupportedOperationException client) {
-            throw new IllegalStateException("Syn needs a Hazelcast member, but the application's HazelcastInstance "
-                    + "is a client: remove the Hazelcast client configuration, or let Syn start its embedded member "
-                    + "(syn.cluster.*)", client);
+            throw new UnusableHazelcastInstanceException("Syn needs a Hazelcast member, but the application's "
+                    + "HazelcastInstance is a client", "Remove the Hazelcast client configuration (or its "
+                    + "HazelcastInstance bean), or define a com.hazelcast.config.Config bean for a member, or let Syn "
+                    + "start its embedded member from syn.cluster.*", client);
         }
         if (node == null) {
-            throw new IllegalStateException("The application's HazelcastInstance was not prepared for Syn (its member "
-                    + "has no '" + HazelcastCluster.NODE_ATTRIBUTE + "' attribute). Define a com.hazelcast.config.Config "
-                    + "bean instead of the instance (Syn prepares it and Boot's Hazelcast auto-configuration starts it), "
-                    + "or call NodeRegistry.configure(config, synSettings) with the SynSettings bean before creating "
-                    + "the instance.");
+            throw new UnusableHazelcastInstanceException("The application's HazelcastInstance was not prepared for "
+                    + "Syn (its member has no '" + HazelcastCluster.NODE_ATTRIBUTE + "' attribute)",
+                    "Define a com.hazelcast.config.Config bean instead of the instance (Syn prepares it and Boot's "
+                    + "Hazelcast auto-configuration starts it), or call NodeRegistry.configure(config, synSettings) "
+                    + "with the SynSettings bean before creating the instance");
         }
         // the Spring events publisher listens from the node's start: the entries of the nodes already running
         // arrive while the context is still starting, and their events are held for the listener beans
