@@ -118,7 +118,21 @@ class TwoNodeClusterTests {
                                     assertThat(metersB.get("syn.nodes.unreachable").gauge().value()).isZero();
                                     assertThat(metersB.get("syn.transport.dropped").tag("reason", "MAILBOX_FULL")
                                             .functionCounter().count()).isZero();
+                                    // and per peer: b's links with a
+                                    assertThat(metersB.get("syn.transport.peer.messages").tag("peer", "a")
+                                            .tag("direction", "received").functionCounter().count()).isPositive();
+                                    assertThat(metersB.get("syn.transport.peer.bytes").tag("peer", "a")
+                                            .tag("direction", "sent").functionCounter().count()).isPositive();
+                                    assertThat(metersB.get("syn.transport.peer.reconnects").tag("peer", "a")
+                                            .functionCounter().count()).isZero();
+                                    assertThat(metersB.get("syn.transport.peer.unreachable").tag("peer", "a")
+                                            .gauge().value()).isZero();
                                 });
+                                assertThat(metersB.find("syn.transport.peer.messages").tag("peer", "b").meters())
+                                        .isEmpty();
+                                assertThat(contextA.getBean(MeterRegistry.class).get("syn.transport.peer.messages")
+                                        .tag("peer", "b").tag("direction", "received").functionCounter().count())
+                                        .isPositive();
 
                                 // health: UP on both once in sync, with the cluster's size
                                 for (ConfigurableApplicationContext context : List.of(contextA, contextB)) {
@@ -156,6 +170,9 @@ class TwoNodeClusterTests {
                         assertThat(recorderA.heartbeats).isNotEmpty();
                     });
                     assertThat(contextA.getBean(SynDiscoveryClient.class).getInstances("syn")).hasSize(1);
+                    // the meters of the node that left are gone with it
+                    await().untilAsserted(() -> assertThat(contextA.getBean(MeterRegistry.class)
+                            .find("syn.transport.peer.messages").meters()).isEmpty());
                     assertThat(((ConfigurableApplicationContext) contextA.getSourceApplicationContext()).isActive())
                             .isTrue();
                 });
