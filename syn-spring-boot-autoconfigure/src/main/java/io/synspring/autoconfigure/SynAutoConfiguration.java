@@ -91,12 +91,14 @@ public final class SynAutoConfiguration {
 
     /** Prepares any Hazelcast {@link Config} bean for Syn before an instance is created from it. */
     @Bean
-    static BeanPostProcessor synHazelcastConfigPostProcessor(ObjectProvider<SynSettings> settings) {
+    static BeanPostProcessor synHazelcastConfigPostProcessor(ObjectProvider<SynSettings> settings,
+            Environment environment) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (bean instanceof Config config) {
                     NodeRegistry.configure(config, settings.getObject());
+                    ApplicationAttributes.apply(config, environment);
                 }
                 return bean;
             }
@@ -118,6 +120,7 @@ public final class SynAutoConfiguration {
         HazelcastConfigCustomizer synHazelcastConfigCustomizer(SynSettings settings, Environment environment) {
             return config -> {
                 NodeRegistry.configure(config, settings);
+                ApplicationAttributes.apply(config, environment);
                 reportConfigurationFile(config, environment);
             };
         }
@@ -151,7 +154,7 @@ public final class SynAutoConfiguration {
 
         @Bean(destroyMethod = "shutdown")
         HazelcastInstance synHazelcastInstance(SynProperties properties, SynSettings settings,
-                ObjectProvider<SynMemberConfigCustomizer> customizers) {
+                ObjectProvider<SynMemberConfigCustomizer> customizers, Environment environment) {
             SynProperties.Cluster cluster = properties.getCluster();
             boolean discovery = cluster.getDiscovery() == SynProperties.Discovery.SPRING_CLOUD;
             EmbeddedMember member = SynSettingsFactory.embeddedMember(cluster,
@@ -173,6 +176,7 @@ public final class SynAutoConfiguration {
                                 + "with syn.cluster.members.");
             }
             NodeRegistry.configure(config, settings);
+            ApplicationAttributes.apply(config, environment);
             HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
             log.info("Syn started an embedded Hazelcast member {} in cluster '{}' ({})",
                     instance.getCluster().getLocalMember().getAddress(), member.clusterName(),

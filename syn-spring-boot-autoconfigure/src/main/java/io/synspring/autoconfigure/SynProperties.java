@@ -380,14 +380,20 @@ public class SynProperties {
         }
     }
 
-    /** The Spring Cloud DiscoveryClient whose instances are the Syn nodes. */
+    /**
+     * The Spring Cloud DiscoveryClient listing each Syn node of the cluster as the application it is (its
+     * service id and HTTP port), with its node id, scopes and Hazelcast address in metadata.
+     */
     public static class DiscoveryClient {
 
-        /** Whether the Syn nodes are offered as a DiscoveryClient (when Spring Cloud Commons is present). */
-        private boolean enabled = true;
+        /**
+         * Whether the Syn nodes are offered as a DiscoveryClient (when Spring Cloud Commons is present). Off by
+         * default: an application with a service registry already lists its instances.
+         */
+        private boolean enabled;
 
-        /** Service id under which the Syn nodes are listed. */
-        private String serviceId = "syn";
+        /** Service id under which this node is listed. Default: spring.application.name, else "syn". */
+        private @Nullable String serviceId;
 
         public boolean isEnabled() {
             return enabled;
@@ -397,11 +403,11 @@ public class SynProperties {
             this.enabled = enabled;
         }
 
-        public String getServiceId() {
+        public @Nullable String getServiceId() {
             return serviceId;
         }
 
-        public void setServiceId(String serviceId) {
+        public void setServiceId(@Nullable String serviceId) {
             this.serviceId = serviceId;
         }
     }
