@@ -10,6 +10,7 @@ import io.synspring.autoconfigure.events.SynApplicationEventPublisher;
 import io.synspring.cluster.EmbeddedMember;
 import io.synspring.cluster.HazelcastCluster;
 import io.synspring.registry.ConflictResolver;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -158,13 +159,17 @@ public final class SynAutoConfiguration {
             SynProperties.Cluster cluster = properties.getCluster();
             boolean discovery = cluster.getDiscovery() == SynProperties.Discovery.SPRING_CLOUD;
             EmbeddedMember member = SynSettingsFactory.embeddedMember(cluster,
-                    discovery ? java.util.List.of() : cluster.getMembers());
+                    cluster.getDiscovery() == SynProperties.Discovery.STATIC ? cluster.getMembers() : List.of());
             Config config = member.toConfig();
             // Spring closes the node (a graceful leave) and then the member; Hazelcast's own hook must not race it.
             config.setProperty("hazelcast.shutdownhook.enabled", "false");
             JoinConfig join = config.getNetworkConfig().getJoin();
             if (discovery) {
                 join.getTcpIpConfig().setEnabled(false);
+            }
+            boolean kubernetes = cluster.getDiscovery() == SynProperties.Discovery.KUBERNETES;
+            if (kubernetes) {
+                KubernetesJoin.apply(cluster, config);
             }
             customizers.orderedStream().forEach(customizer -> customizer.customize(config));
             if (discovery && join.getDiscoveryConfig().getDiscoveryStrategyConfigs().isEmpty()) {
@@ -181,6 +186,7 @@ public final class SynAutoConfiguration {
             log.info("Syn started an embedded Hazelcast member {} in cluster '{}' ({})",
                     instance.getCluster().getLocalMember().getAddress(), member.clusterName(),
                     discovery ? "peers from the DiscoveryClient"
+                            : kubernetes ? KubernetesJoin.describe(cluster.getKubernetes())
                             : cluster.getMembers().isEmpty() ? "standalone" : "members " + cluster.getMembers());
             return instance;
         }

@@ -158,9 +158,11 @@ public final class SynSettingsFactory {
                     "a port is between 1 and 65535 (0: the first free port from 5701)",
                     "Set syn.cluster.port to a free port, e.g. 5701, or to 0.");
         }
-        if (cluster.getInterface() == null || cluster.getInterface().isBlank()) {
-            throw new InvalidSynPropertyException("syn.cluster.interface", cluster.getInterface(),
-                    "the member needs an address to bind", "Set syn.cluster.interface, e.g. 127.0.0.1 or 10.0.0.5.");
+        String bind = cluster.getInterface();
+        if (bind != null && bind.isBlank()) {
+            throw new InvalidSynPropertyException("syn.cluster.interface", bind,
+                    "the member needs an address to bind", "Set syn.cluster.interface, e.g. 127.0.0.1 or 10.0.0.5, "
+                            + "or remove it for the default.");
         }
         for (String member : cluster.getMembers()) {
             checkMember(member, cluster.getMembers());
@@ -173,7 +175,7 @@ public final class SynSettingsFactory {
                     "the failure timeout must be longer than the heartbeat interval (" + heartbeat + ")",
                     "Set syn.cluster.failure-timeout to several heartbeat intervals, e.g. 10s.");
         }
-        return new EmbeddedMember(name.trim(), cluster.getInterface().trim(), cluster.getPort(),
+        return new EmbeddedMember(name.trim(), bind == null ? "127.0.0.1" : bind.trim(), cluster.getPort(),
                 members, heartbeat, failure, merge);
     }
 
