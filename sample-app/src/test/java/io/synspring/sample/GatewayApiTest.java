@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.synspring.NodeRegistry;
 import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
+import io.synspring.sample.device.DeviceSocketHandler;
 import io.synspring.sample.support.DeviceClient;
 import io.synspring.sample.support.EventStream;
 import io.synspring.sample.support.Http;
@@ -208,6 +209,47 @@ class GatewayApiTest {
         assertThat(closed.code()).isEqualTo(4001);
         assertThat(closed.reason()).isEqualTo("conflict resolution: device clash-1 is connected to another node");
         assertThat(Http.get(uri("/api/devices/clash-1")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anEmptyTenantIsRefusedLikeAnInvalidOne() throws Exception {
+        DeviceClient emptyTenant = connect("empty-tenant-1", "", true);
+        DeviceClient.Closed closed = emptyTenant.closed().get(10, TimeUnit.SECONDS);
+        assertThat(closed.code()).isEqualTo(1008);
+        assertThat(closed.reason()).contains("tenant");
+        assertThat(Http.get(uri("/api/devices/empty-tenant-1")).status()).isEqualTo(404);
+        Http.Response simulated = Http.post(uri("/api/simulate?count=1&prefix=empty-tenant-sim-&tenant="), "");
+        assertThat(simulated.status()).isEqualTo(400);
+        assertThat(simulated.body().toString()).contains("tenant");
+        assertThat(syn.registry("devices").lookup("empty-tenant-sim-0")).isEmpty();
+    }
+
+    @Test
+    void aDeviceIdWithASlashIsRefusedAtTheHandshake() {
+        String id = "site/a/1";
+        assertThatThrownBy(() -> clients.add(DeviceClient.connect(port, id, "slash-t")))
+                .isInstanceOfSatisfying(DeviceClient.Refused.class, refused -> assertThat(refused.status())
+                        .isEqualTo(400));
+        assertThat(Http.post(uri("/api/simulate?count=1&prefix=site/&tenant=slash-t"), "").status()).isEqualTo(400);
+        assertThat(syn.registry("devices").lookup(id)).isEmpty();
+        assertThat(syn.registry("devices").lookup("site/0")).isEmpty();
+    }
+
+    @Test
+    void framesUpToTheDocumentedLimitArriveAndALargerOneClosesTheSocketWith1009() throws Exception {
+        DeviceClient device = connect("big-1", "big-t", true);
+        awaitFrame(device, "welcome");
+        // a 32 KB pong: over the WebSocket container's 8 KB default, within the gateway's 64 KB
+        device.padPongs(32 * 1024);
+        Http.Response ping = Http.post(uri("/api/tenants/big-t/ping?timeoutMs=5000"), "");
+        assertThat(ping.body().path("replies")).singleElement().satisfies(reply -> assertThat(
+                reply.path("reply").path("pad").asString()).hasSize(32 * 1024));
+        assertThat(device.closed()).isNotDone();
+
+        device.padPongs(DeviceSocketHandler.MAX_FRAME_CHARACTERS + 1);
+        Http.post(uri("/api/tenants/big-t/ping?timeoutMs=2000"), "");
+        assertThat(device.closed().get(10, TimeUnit.SECONDS).code()).isEqualTo(1009);
+        await().atMost(SOON).until(() -> Http.get(uri("/api/devices/big-1")).status() == 404);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.synspring.autoconfigure.events.SynApplicationEventPublisher;
 import io.synspring.hazelcast.EmbeddedMember;
 import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.registry.ConflictResolver;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -70,16 +71,17 @@ public final class SynAutoConfiguration {
         try {
             node = hazelcast.getCluster().getLocalMember().getAttribute(MemberAttributes.NODE);
         } catch (UnsupportedOperationException client) {
-            throw new IllegalStateException("Syn needs a Hazelcast member, but the application's HazelcastInstance "
-                    + "is a client: remove the Hazelcast client configuration, or let Syn start its embedded member "
-                    + "(syn.cluster.*)", client);
+            throw new UnusableHazelcastInstanceException("Syn needs a Hazelcast member, but the application's "
+                    + "HazelcastInstance is a client", "Remove the Hazelcast client configuration (or its "
+                    + "HazelcastInstance bean), or define a com.hazelcast.config.Config bean for a member, or let Syn "
+                    + "start its embedded member from syn.cluster.*", client);
         }
         if (node == null) {
-            throw new IllegalStateException("The application's HazelcastInstance was not prepared for Syn (its member "
-                    + "has no '" + MemberAttributes.NODE + "' attribute). Define a com.hazelcast.config.Config "
-                    + "bean instead of the instance (Syn prepares it and Boot's Hazelcast auto-configuration starts it), "
-                    + "or call NodeRegistry.configure(config, synSettings) with the SynSettings bean before creating "
-                    + "the instance.");
+            throw new UnusableHazelcastInstanceException("The application's HazelcastInstance was not prepared for "
+                    + "Syn (its member has no '" + MemberAttributes.NODE + "' attribute)",
+                    "Define a com.hazelcast.config.Config bean instead of the instance (Syn prepares it and Boot's "
+                    + "Hazelcast auto-configuration starts it), or call NodeRegistry.configure(config, synSettings) "
+                    + "with the SynSettings bean before creating the instance");
         }
         // the Spring events publisher listens from the node's start: the entries of the nodes already running
         // arrive while the context is still starting, and their events are held for the listener beans
@@ -90,12 +92,14 @@ public final class SynAutoConfiguration {
 
     /** Prepares any Hazelcast {@link Config} bean for Syn before an instance is created from it. */
     @Bean
-    static BeanPostProcessor synHazelcastConfigPostProcessor(ObjectProvider<SynSettings> settings) {
+    static BeanPostProcessor synHazelcastConfigPostProcessor(ObjectProvider<SynSettings> settings,
+            Environment environment) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (bean instanceof Config config) {
                     NodeRegistry.configure(config, settings.getObject());
+                    ApplicationAttributes.apply(config, environment);
                 }
                 return bean;
             }
@@ -117,6 +121,7 @@ public final class SynAutoConfiguration {
         HazelcastConfigCustomizer synHazelcastConfigCustomizer(SynSettings settings, Environment environment) {
             return config -> {
                 NodeRegistry.configure(config, settings);
+                ApplicationAttributes.apply(config, environment);
                 reportConfigurationFile(config, environment);
             };
         }
@@ -150,17 +155,21 @@ public final class SynAutoConfiguration {
 
         @Bean(destroyMethod = "shutdown")
         HazelcastInstance synHazelcastInstance(SynProperties properties, SynSettings settings,
-                ObjectProvider<SynMemberConfigCustomizer> customizers) {
+                ObjectProvider<SynMemberConfigCustomizer> customizers, Environment environment) {
             SynProperties.Cluster cluster = properties.getCluster();
             boolean discovery = cluster.getDiscovery() == SynProperties.Discovery.SPRING_CLOUD;
             EmbeddedMember member = SynSettingsFactory.embeddedMember(cluster,
-                    discovery ? java.util.List.of() : cluster.getMembers());
+                    cluster.getDiscovery() == SynProperties.Discovery.STATIC ? cluster.getMembers() : List.of());
             Config config = member.toConfig();
             // Spring closes the node (a graceful leave) and then the member; Hazelcast's own hook must not race it.
             config.setProperty("hazelcast.shutdownhook.enabled", "false");
             JoinConfig join = config.getNetworkConfig().getJoin();
             if (discovery) {
                 join.getTcpIpConfig().setEnabled(false);
+            }
+            boolean kubernetes = cluster.getDiscovery() == SynProperties.Discovery.KUBERNETES;
+            if (kubernetes) {
+                KubernetesJoin.apply(cluster, config);
             }
             customizers.orderedStream().forEach(customizer -> customizer.customize(config));
             if (discovery && join.getDiscoveryConfig().getDiscoveryStrategyConfigs().isEmpty()) {
@@ -172,10 +181,12 @@ public final class SynAutoConfiguration {
                                 + "with syn.cluster.members.");
             }
             NodeRegistry.configure(config, settings);
+            ApplicationAttributes.apply(config, environment);
             HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
             log.info("Syn started an embedded Hazelcast member {} in cluster '{}' ({})",
                     instance.getCluster().getLocalMember().getAddress(), member.clusterName(),
                     discovery ? "peers from the DiscoveryClient"
+                            : kubernetes ? KubernetesJoin.describe(cluster.getKubernetes())
                             : cluster.getMembers().isEmpty() ? "standalone" : "members " + cluster.getMembers());
             return instance;
         }

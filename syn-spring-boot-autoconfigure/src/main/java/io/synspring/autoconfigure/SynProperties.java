@@ -227,8 +227,11 @@ public class SynProperties {
          */
         private @Nullable String secret;
 
-        /** Address to bind and to publish to the other members. Default: loopback only. */
-        private String interfaceAddress = "127.0.0.1";
+        /**
+         * Address to bind and to publish to the other members. Default: loopback only (127.0.0.1), or with
+         * syn.cluster.discovery=kubernetes the pod's own address.
+         */
+        private @Nullable String interfaceAddress;
 
         /**
          * Members to contact, comma-separated host:port, with syn.cluster.discovery=static. Empty (the
@@ -236,7 +239,10 @@ public class SynProperties {
          */
         private List<String> members = new ArrayList<>();
 
-        /** How peers are found: static (syn.cluster.members) or spring-cloud (the application's DiscoveryClient). */
+        /**
+         * How peers are found: static (syn.cluster.members), spring-cloud (the application's DiscoveryClient) or
+         * kubernetes (syn.cluster.kubernetes.*).
+         */
         private Discovery discovery = Discovery.STATIC;
 
         /**
@@ -244,6 +250,8 @@ public class SynProperties {
          * Hazelcast port is its "syn-port" metadata, else its port. Default: spring.application.name, else "syn".
          */
         private @Nullable String discoveryServiceId;
+
+        private final Kubernetes kubernetes = new Kubernetes();
 
         /** How often members send heartbeats (whole seconds). */
         private Duration heartbeatInterval = Duration.ofSeconds(1);
@@ -285,11 +293,11 @@ public class SynProperties {
         }
 
         /** The {@code syn.cluster.interface} property ({@code interface} is a Java keyword). */
-        public String getInterface() {
+        public @Nullable String getInterface() {
             return interfaceAddress;
         }
 
-        public void setInterface(String interfaceAddress) {
+        public void setInterface(@Nullable String interfaceAddress) {
             this.interfaceAddress = interfaceAddress;
         }
 
@@ -315,6 +323,10 @@ public class SynProperties {
 
         public void setDiscoveryServiceId(@Nullable String discoveryServiceId) {
             this.discoveryServiceId = discoveryServiceId;
+        }
+
+        public Kubernetes getKubernetes() {
+            return kubernetes;
         }
 
         public Duration getHeartbeatInterval() {
@@ -347,7 +359,63 @@ public class SynProperties {
         /** The fixed list in syn.cluster.members. */
         STATIC,
         /** The instances of syn.cluster.discovery-service-id in the application's Spring Cloud DiscoveryClient. */
-        SPRING_CLOUD
+        SPRING_CLOUD,
+        /** The pods behind a Kubernetes service, through Hazelcast's Kubernetes discovery (syn.cluster.kubernetes.*). */
+        KUBERNETES
+    }
+
+    /**
+     * Peers on Kubernetes, with syn.cluster.discovery=kubernetes: the pods behind a headless service, found by a
+     * DNS lookup of its name (service-dns) or through the Kubernetes API (service-name, namespace).
+     */
+    public static class Kubernetes {
+
+        /**
+         * DNS name of the headless service whose addresses are the pods, e.g. syn-hz.my-namespace.svc.cluster.local
+         * (DNS mode: no API access needed).
+         */
+        private @Nullable String serviceDns;
+
+        /** Name of the service whose endpoints are the pods (API mode: needs read access to endpoints). */
+        private @Nullable String serviceName;
+
+        /** Namespace of the service in API mode. Default: the pod's own namespace. */
+        private @Nullable String namespace;
+
+        /** Hazelcast port of the pods. Default: syn.cluster.port, or 5701 when that is 0. */
+        private int servicePort;
+
+        public @Nullable String getServiceDns() {
+            return serviceDns;
+        }
+
+        public void setServiceDns(@Nullable String serviceDns) {
+            this.serviceDns = serviceDns;
+        }
+
+        public @Nullable String getServiceName() {
+            return serviceName;
+        }
+
+        public void setServiceName(@Nullable String serviceName) {
+            this.serviceName = serviceName;
+        }
+
+        public @Nullable String getNamespace() {
+            return namespace;
+        }
+
+        public void setNamespace(@Nullable String namespace) {
+            this.namespace = namespace;
+        }
+
+        public int getServicePort() {
+            return servicePort;
+        }
+
+        public void setServicePort(int servicePort) {
+            this.servicePort = servicePort;
+        }
     }
 
     /** Publication of registry and group events as Spring application events. */
@@ -380,14 +448,20 @@ public class SynProperties {
         }
     }
 
-    /** The Spring Cloud DiscoveryClient whose instances are the Syn nodes. */
+    /**
+     * The Spring Cloud DiscoveryClient listing each Syn node of the cluster as the application it is (its
+     * service id and HTTP port), with its node id, scopes and Hazelcast address in metadata.
+     */
     public static class DiscoveryClient {
 
-        /** Whether the Syn nodes are offered as a DiscoveryClient (when Spring Cloud Commons is present). */
-        private boolean enabled = true;
+        /**
+         * Whether the Syn nodes are offered as a DiscoveryClient (when Spring Cloud Commons is present). Off by
+         * default: an application with a service registry already lists its instances.
+         */
+        private boolean enabled;
 
-        /** Service id under which the Syn nodes are listed. */
-        private String serviceId = "syn";
+        /** Service id under which this node is listed. Default: spring.application.name, else "syn". */
+        private @Nullable String serviceId;
 
         public boolean isEnabled() {
             return enabled;
@@ -397,11 +471,11 @@ public class SynProperties {
             this.enabled = enabled;
         }
 
-        public String getServiceId() {
+        public @Nullable String getServiceId() {
             return serviceId;
         }
 
-        public void setServiceId(String serviceId) {
+        public void setServiceId(@Nullable String serviceId) {
             this.serviceId = serviceId;
         }
     }

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
@@ -17,6 +19,10 @@ import org.springframework.util.unit.DataSize;
  * checking every value first so that a mistake fails startup with the property's name and the fix.
  */
 public final class SynSettingsFactory {
+
+    /** A host name, or an IPv4 address with Hazelcast's ranges ({@code 10.0.0.1-5}) and wildcards. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9*]([A-Za-z0-9._*-]*[A-Za-z0-9*])?");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%]*");
 
     private SynSettingsFactory() {}
 
@@ -44,7 +50,7 @@ public final class SynSettingsFactory {
             }
         }
         builder.scopes(properties.getScopes().stream().map(String::trim)
-                .collect(java.util.stream.Collectors.toSet()));
+                .collect(Collectors.toSet()));
         builder.strictMode(properties.isStrictMode());
         builder.multiCallTimeout(positive("syn.multi-call-timeout", properties.getMultiCallTimeout()));
         builder.requestTimeout(positive("syn.request-timeout", properties.getRequestTimeout()));
@@ -152,9 +158,11 @@ public final class SynSettingsFactory {
                     "a port is between 1 and 65535 (0: the first free port from 5701)",
                     "Set syn.cluster.port to a free port, e.g. 5701, or to 0.");
         }
-        if (cluster.getInterface() == null || cluster.getInterface().isBlank()) {
-            throw new InvalidSynPropertyException("syn.cluster.interface", cluster.getInterface(),
-                    "the member needs an address to bind", "Set syn.cluster.interface, e.g. 127.0.0.1 or 10.0.0.5.");
+        String bind = cluster.getInterface();
+        if (bind != null && bind.isBlank()) {
+            throw new InvalidSynPropertyException("syn.cluster.interface", bind,
+                    "the member needs an address to bind", "Set syn.cluster.interface, e.g. 127.0.0.1 or 10.0.0.5, "
+                            + "or remove it for the default.");
         }
         for (String member : cluster.getMembers()) {
             checkMember(member, cluster.getMembers());
@@ -167,27 +175,61 @@ public final class SynSettingsFactory {
                     "the failure timeout must be longer than the heartbeat interval (" + heartbeat + ")",
                     "Set syn.cluster.failure-timeout to several heartbeat intervals, e.g. 10s.");
         }
-        return new EmbeddedMember(name.trim(), cluster.getInterface().trim(), cluster.getPort(),
+        return new EmbeddedMember(name.trim(), bind == null ? "127.0.0.1" : bind.trim(), cluster.getPort(),
                 members, heartbeat, failure, merge);
     }
 
     private static void checkMember(String member, List<String> all) {
-        String trimmed = member == null ? "" : member.trim();
-        int colon = trimmed.lastIndexOf(':');
-        boolean valid = !trimmed.isEmpty() && colon != 0;
-        if (valid && colon > 0) {
-            try {
-                int port = Integer.parseInt(trimmed.substring(colon + 1));
-                valid = port > 0 && port <= 65535;
-            } catch (NumberFormatException e) {
-                valid = false;
-            }
-        }
-        if (!valid) {
+        if (!validMember(member == null ? "" : member.trim())) {
             throw new InvalidSynPropertyException("syn.cluster.members", String.join(",", all),
-                    "'" + member + "' is not a host:port address",
+                    "'" + member + "' is not a host:port address (a host name, an IPv4 address or range, or an "
+                            + "IPv6 address in brackets, and a port from 1 to 65535)",
                     "List the other members as host:port separated by commas, e.g. "
                             + "syn.cluster.members=10.0.0.5:5701,10.0.0.6:5701.");
+        }
+    }
+
+    /** Whether Hazelcast can contact {@code member}: {@code host}, {@code host:port} or {@code [ipv6]:port}. */
+    static boolean validMember(String member) {
+        String host = member;
+        String port = null;
+        if (member.startsWith("[")) {
+            int end = member.indexOf(']');
+            if (end < 0) {
+                return false;
+            }
+            host = member.substring(1, end);
+            String rest = member.substring(end + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    return false;
+                }
+                port = rest.substring(1);
+            }
+            if (!IPV6.matcher(host).matches()) {
+                return false;
+            }
+        } else {
+            int colon = member.lastIndexOf(':');
+            if (colon >= 0 && member.indexOf(':') != colon) {
+                return IPV6.matcher(member).matches(); // an IPv6 address without brackets, hence without a port
+            }
+            if (colon >= 0) {
+                host = member.substring(0, colon);
+                port = member.substring(colon + 1);
+            }
+            if (!HOST.matcher(host).matches()) {
+                return false;
+            }
+        }
+        if (port == null) {
+            return true;
+        }
+        try {
+            int number = Integer.parseInt(port);
+            return number > 0 && number <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -30,7 +30,8 @@ import org.springframework.test.web.servlet.MockMvc;
  * and its cluster ports: the {@code syn} endpoint and health contributor over HTTP.
  */
 @SpringBootTest(classes = ActuatorHttpTests.App.class, properties = {
-    "management.endpoints.web.exposure.include=health,syn", "management.endpoint.health.show-details=always" })
+    "management.endpoints.web.exposure.include=health,syn", "management.endpoint.health.show-details=always",
+    "syn.discovery-client.enabled=true" })
 @AutoConfigureMockMvc
 class ActuatorHttpTests {
 

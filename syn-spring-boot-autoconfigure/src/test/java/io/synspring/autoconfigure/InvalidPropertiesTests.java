@@ -3,6 +3,9 @@ package io.synspring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.synspring.testing.LoopbackPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +19,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /** An invalid {@code syn.*} value fails startup with a message naming the property and the fix. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -37,6 +42,9 @@ class InvalidPropertiesTests {
         "syn.scopes=devices,,users               | syn.scopes",
         "syn.serialization.allowed-classes[0]=   | syn.serialization.allowed-classes",
         "syn.cluster.members=127.0.0.1:notaport  | syn.cluster.members",
+        "syn.cluster.members=not a host          | syn.cluster.members",
+        "syn.cluster.members=http://10.0.0.5:5701 | syn.cluster.members",
+        "syn.cluster.members=10.0.0.5:0          | syn.cluster.members",
         "syn.cluster.port=70000                  | syn.cluster.port",
         "syn.cluster.heartbeat-interval=100ms    | syn.cluster.heartbeat-interval",
         "syn.cluster.failure-timeout=1s          | syn.cluster.failure-timeout",
@@ -67,6 +75,29 @@ class InvalidPropertiesTests {
                 .contains("Set syn.limits.max-name-length to a number greater than 0");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = { "10.0.0.5:5701", "10.0.0.5", "syn-0.syn.default.svc.cluster.local:5701",
+        "[::1]:5701", "10.0.0.1-5:5701" })
+    void memberAddressesHazelcastAcceptsAreAccepted(String member) {
+        runner.withPropertyValues(TestClusters.standalone())
+                .withPropertyValues("syn.cluster.members=" + member, "syn.cluster.discovery=static")
+                .withBean(SynMemberConfigCustomizer.class, () -> config -> config.getNetworkConfig().getJoin()
+                        .getTcpIpConfig().setEnabled(false).setMembers(java.util.List.of()))
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void realStartupReportsAnUnpreparedHazelcastInstance(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(UnpreparedApp.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        assertThatThrownBy(() -> application.run("--test.port=" + LoopbackPorts.free()))
+                .hasRootCauseInstanceOf(UnusableHazelcastInstanceException.class);
+        String report = output.toString().substring(output.toString().indexOf("APPLICATION FAILED TO START"));
+        assertThat(report).contains("Description:").contains("not prepared for Syn").contains("Action:")
+                .contains("NodeRegistry.configure(config, synSettings)");
+        assertThat(report.lines().count()).isLessThan(20);
+    }
+
     @Test
     void unconvertibleValueIsReportedByBootWithThePropertyName(CapturedOutput output) {
         SpringApplication application = new SpringApplication(App.class);
@@ -87,5 +118,14 @@ class InvalidPropertiesTests {
     @SpringBootConfiguration
     @ImportAutoConfiguration(SynAutoConfiguration.class)
     static class App {
+    }
+
+    @SpringBootConfiguration
+    @ImportAutoConfiguration(SynAutoConfiguration.class)
+    static class UnpreparedApp {
+        @Bean(destroyMethod = "shutdown")
+        HazelcastInstance myHazelcast(Environment env) {
+            return Hazelcast.newHazelcastInstance(SynAutoConfigurationTests.loopback(env));
+        }
     }
 }

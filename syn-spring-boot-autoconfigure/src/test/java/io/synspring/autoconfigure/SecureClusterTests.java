@@ -31,7 +31,7 @@ class SecureClusterTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SynAutoConfiguration.class, SynDiscoveryAutoConfiguration.class,
                     SynHealthContributorAutoConfiguration.class))
-            .withPropertyValues("syn.cluster.secret=" + SECRET);
+            .withPropertyValues("syn.cluster.secret=" + SECRET, "syn.discovery-client.enabled=true");
 
     @Test
     void aMemberWithoutTheSecretIsNoNodeOfTheApplications() {

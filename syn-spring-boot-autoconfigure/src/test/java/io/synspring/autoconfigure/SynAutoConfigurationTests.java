@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -221,9 +222,17 @@ class SynAutoConfigurationTests {
     void userHazelcastInstanceNotPreparedFailsWithTheFix() {
         int port = LoopbackPorts.free();
         runner.withUserConfiguration(UnpreparedInstanceConfiguration.class).withPropertyValues("test.port=" + port)
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("not prepared for Syn")
-                        .hasMessageContaining("NodeRegistry.configure(config, synSettings)"));
+                .run(context -> {
+                    assertThat(context).hasFailed().getFailure().rootCause()
+                            .isInstanceOf(UnusableHazelcastInstanceException.class)
+                            .hasMessageContaining("not prepared for Syn")
+                            .hasMessageContaining("NodeRegistry.configure(config, synSettings)");
+                    FailureAnalysis analysis = new SynHazelcastInstanceFailureAnalyzer()
+                            .analyze(context.getStartupFailure());
+                    assertThat(analysis).isNotNull();
+                    assertThat(analysis.getDescription()).contains("not prepared for Syn");
+                    assertThat(analysis.getAction()).contains("NodeRegistry.configure(config, synSettings)");
+                });
     }
 
     @Test

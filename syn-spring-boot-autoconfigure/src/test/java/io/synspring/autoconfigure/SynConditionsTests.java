@@ -43,8 +43,9 @@ class SynConditionsTests {
         runner.withPropertyValues(TestClusters.standalone()).run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(NodeRegistry.class)
                     .hasSingleBean(SynApplicationEventPublisher.class).hasSingleBean(SynHealthIndicator.class)
-                    .hasSingleBean(SynMetrics.class).hasSingleBean(SynDiscoveryClient.class)
-                    .hasSingleBean(SynHeartbeatPublisher.class).hasSingleBean(DiscoveryClientJoin.class)
+                    .hasSingleBean(SynMetrics.class).hasSingleBean(DiscoveryClientJoin.class)
+                    // the nodes as a DiscoveryClient only on demand
+                    .doesNotHaveBean(SynDiscoveryClient.class).doesNotHaveBean(SynHeartbeatPublisher.class)
                     // an endpoint is available only once exposed
                     .doesNotHaveBean(SynEndpoint.class);
             assertThat(context.getBean(SynHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
@@ -110,16 +111,18 @@ class SynConditionsTests {
 
     @Test
     void discoveryOnOff() {
-        runner.withPropertyValues(TestClusters.standalone()).withPropertyValues("syn.discovery-client.enabled=false")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SynDiscoveryClient.class)
-                        .doesNotHaveBean(SynHeartbeatPublisher.class));
-        runner.withPropertyValues(TestClusters.standalone()).withPropertyValues("spring.cloud.discovery.enabled=false")
+        runner.withPropertyValues(TestClusters.standalone()).withPropertyValues("syn.discovery-client.enabled=true")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(SynDiscoveryClient.class)
+                        .hasSingleBean(SynHeartbeatPublisher.class));
+        runner.withPropertyValues(TestClusters.standalone()).withPropertyValues("spring.cloud.discovery.enabled=false", "syn.discovery-client.enabled=true")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SynDiscoveryClient.class)
                         .doesNotHaveBean(DiscoveryClientJoin.class));
         runner.withPropertyValues(TestClusters.standalone())
+                .withPropertyValues("syn.discovery-client.enabled=true")
                 .withClassLoader(new FilteredClassLoader(DiscoveryClient.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("synDiscoveryClient"));
-        runner.withPropertyValues(TestClusters.standalone()).withPropertyValues("syn.discovery-client.service-id=nodes")
+        runner.withPropertyValues(TestClusters.standalone()).withPropertyValues("syn.discovery-client.service-id=nodes",
+                "syn.discovery-client.enabled=true", "spring.application.name=gateway")
                 .run(context -> {
                     SynDiscoveryClient client = context.getBean(SynDiscoveryClient.class);
                     assertThat(client.getServices()).containsExactly("nodes");

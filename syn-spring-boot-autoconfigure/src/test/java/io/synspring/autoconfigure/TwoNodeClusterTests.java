@@ -59,12 +59,15 @@ class TwoNodeClusterTests {
         int portB = LoopbackPorts.free();
         // a failure timeout far above the wait below: only the graceful leave can explain a prompt NODE_DOWN
         runner.withPropertyValues(TestClusters.node("a", cluster, portA, portB))
-                .withPropertyValues("syn.cluster.failure-timeout=60s").run(contextA -> {
+                .withPropertyValues("syn.cluster.failure-timeout=60s", "syn.discovery-client.enabled=true",
+                        "spring.application.name=gateway", "server.port=8081").run(contextA -> {
                     NodeRegistry a = contextA.getBean(NodeRegistry.class);
                     Recorder recorderA = contextA.getBean(Recorder.class);
                     NodeId[] nodeB = new NodeId[1];
                     runner.withPropertyValues(TestClusters.node("b", cluster, portB, portA))
-                            .withPropertyValues("syn.cluster.failure-timeout=60s").run(contextB -> {
+                            .withPropertyValues("syn.cluster.failure-timeout=60s", "syn.discovery-client.enabled=true",
+                                    "spring.application.name=gateway", "server.port=8082",
+                                    "management.server.port=9082").run(contextB -> {
                                 NodeRegistry b = contextB.getBean(NodeRegistry.class);
                                 nodeB[0] = b.node();
                                 Recorder recorderB = contextB.getBean(Recorder.class);
@@ -118,7 +121,21 @@ class TwoNodeClusterTests {
                                     assertThat(metersB.get("syn.nodes.unreachable").gauge().value()).isZero();
                                     assertThat(metersB.get("syn.transport.dropped").tag("reason", "MAILBOX_FULL")
                                             .functionCounter().count()).isZero();
+                                    // and per peer: b's links with a
+                                    assertThat(metersB.get("syn.transport.peer.messages").tag("peer", "a")
+                                            .tag("direction", "received").functionCounter().count()).isPositive();
+                                    assertThat(metersB.get("syn.transport.peer.bytes").tag("peer", "a")
+                                            .tag("direction", "sent").functionCounter().count()).isPositive();
+                                    assertThat(metersB.get("syn.transport.peer.reconnects").tag("peer", "a")
+                                            .functionCounter().count()).isZero();
+                                    assertThat(metersB.get("syn.transport.peer.unreachable").tag("peer", "a")
+                                            .gauge().value()).isZero();
                                 });
+                                assertThat(metersB.find("syn.transport.peer.messages").tag("peer", "b").meters())
+                                        .isEmpty();
+                                assertThat(contextA.getBean(MeterRegistry.class).get("syn.transport.peer.messages")
+                                        .tag("peer", "b").tag("direction", "received").functionCounter().count())
+                                        .isPositive();
 
                                 // health: UP on both once in sync, with the cluster's size
                                 for (ConfigurableApplicationContext context : List.of(contextA, contextB)) {
@@ -127,19 +144,32 @@ class TwoNodeClusterTests {
                                     assertThat(health.getDetails()).containsEntry("clusterSize", 2);
                                 }
 
-                                // the Syn DiscoveryClient lists both nodes with their counts
+                                // the Syn DiscoveryClient lists both nodes as the application, at its HTTP port
                                 SynDiscoveryClient discovery = contextA.getBean(SynDiscoveryClient.class);
-                                assertThat(discovery.getServices()).containsExactly("syn");
-                                List<ServiceInstance> instances = discovery.getInstances("syn");
+                                assertThat(discovery.getServices()).containsExactly("gateway");
+                                assertThat(discovery.getInstances("syn")).isEmpty();
+                                List<ServiceInstance> instances = discovery.getInstances("gateway");
                                 assertThat(instances).extracting(ServiceInstance::getInstanceId)
                                         .containsExactlyInAnyOrder(a.node().toString(), b.node().toString());
                                 assertThat(instances).allSatisfy(instance -> {
                                     assertThat(instance.getHost()).isEqualTo("127.0.0.1");
+                                    assertThat(instance.getServiceId()).isEqualTo("gateway");
+                                    assertThat(instance.getUri().getScheme()).isEqualTo("http");
                                     assertThat(instance.getMetadata()).containsEntry("syn-names.default", "1")
-                                            .containsKeys("syn-node", "syn-scopes", "syn-port");
+                                            .containsKeys("syn-node", "syn-scopes", "syn-port", "management.port");
                                 });
-                                assertThat(instances).anySatisfy(instance -> assertThat(instance.getPort())
-                                        .isEqualTo(portB));
+                                assertThat(instances).anySatisfy(instance -> {
+                                    assertThat(instance.getInstanceId()).isEqualTo(b.node().toString());
+                                    assertThat(instance.getPort()).isEqualTo(8082);
+                                    assertThat(instance.getMetadata()).containsEntry("management.port", "9082")
+                                            .containsEntry("syn-hazelcast", "127.0.0.1:" + portB)
+                                            .containsEntry("syn-port", Integer.toString(portB));
+                                });
+                                assertThat(instances).anySatisfy(instance -> {
+                                    assertThat(instance.getInstanceId()).isEqualTo(a.node().toString());
+                                    assertThat(instance.getPort()).isEqualTo(8081);
+                                    assertThat(instance.getMetadata()).containsEntry("management.port", "8081");
+                                });
                             });
 
                     // b's context closed: its processes exited with SHUTDOWN and it left, so a drops b's entries
@@ -155,7 +185,10 @@ class TwoNodeClusterTests {
                         assertThat(a.nodes()).containsExactly(a.node());
                         assertThat(recorderA.heartbeats).isNotEmpty();
                     });
-                    assertThat(contextA.getBean(SynDiscoveryClient.class).getInstances("syn")).hasSize(1);
+                    assertThat(contextA.getBean(SynDiscoveryClient.class).getInstances("gateway")).hasSize(1);
+                    // the meters of the node that left are gone with it
+                    await().untilAsserted(() -> assertThat(contextA.getBean(MeterRegistry.class)
+                            .find("syn.transport.peer.messages").meters()).isEmpty());
                     assertThat(((ConfigurableApplicationContext) contextA.getSourceApplicationContext()).isActive())
                             .isTrue();
                 });

@@ -59,10 +59,20 @@ public class DeviceGateway {
         return tenant;
     }
 
-    /** @throws IllegalArgumentException when {@code id} is blank (Syn checks the length) */
+    /**
+     * @throws IllegalArgumentException when {@code id} is blank, or holds a character that
+     *     {@code /api/devices/{id}} could not carry ({@code / \ ;} or a control character); Syn checks the length
+     */
     public static String checkDeviceId(String id) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("a device id must not be blank");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c == '/' || c == '\\' || c == ';' || Character.isISOControl(c)) {
+                throw new IllegalArgumentException("a device id must not contain '/', '\\', ';' or control "
+                        + "characters, which /api/devices/{id} could not address: '" + id + "'");
+            }
         }
         return id;
     }

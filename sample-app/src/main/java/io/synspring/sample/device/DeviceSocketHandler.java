@@ -32,6 +32,12 @@ public class DeviceSocketHandler extends TextWebSocketHandler implements SmartLi
     /** Where devices connect: {@code /ws/devices/{id}}. */
     public static final String PATH = "/ws/devices/";
 
+    /**
+     * The largest frame a device may send, in characters: a larger one closes its socket with 1009 (message too
+     * big). Above the WebSocket container's 8 KB default, so a pong may carry a device's status.
+     */
+    public static final int MAX_FRAME_CHARACTERS = 64 * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(DeviceSocketHandler.class);
     private static final String CONNECTION = DeviceConnection.class.getName();
 
@@ -138,7 +144,7 @@ public class DeviceSocketHandler extends TextWebSocketHandler implements SmartLi
         if (at < 0 || at + PATH.length() >= path.length()) {
             throw new IllegalArgumentException("connect at " + PATH + "{id}?tenant={tenant}");
         }
-        return decode(path.substring(at + PATH.length()));
+        return DeviceGateway.checkDeviceId(decode(path.substring(at + PATH.length())));
     }
 
     /** The decoded value of query parameter {@code name}, or null. */

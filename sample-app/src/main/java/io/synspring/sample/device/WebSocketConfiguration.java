@@ -1,10 +1,12 @@
 package io.synspring.sample.device;
 
 import io.synspring.sample.SampleProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
  * The device endpoint {@code /ws/devices/{id}?tenant={t}}: a device's token is checked before its socket is
@@ -24,6 +26,15 @@ class WebSocketConfiguration implements WebSocketConfigurer {
         this.devices = devices;
         this.tokens = tokens;
         this.properties = properties;
+    }
+
+    /** Frames up to {@link DeviceSocketHandler#MAX_FRAME_CHARACTERS}; larger ones close the socket with 1009. */
+    @Bean
+    static ServletServerContainerFactoryBean webSocketContainer() {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        container.setMaxTextMessageBufferSize(DeviceSocketHandler.MAX_FRAME_CHARACTERS);
+        container.setMaxBinaryMessageBufferSize(DeviceSocketHandler.MAX_FRAME_CHARACTERS);
+        return container;
     }
 
     @Override

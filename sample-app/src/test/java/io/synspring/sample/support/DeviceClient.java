@@ -58,6 +58,7 @@ public final class DeviceClient implements AutoCloseable {
 
     private final String id;
     private final boolean answersPings;
+    private volatile int pongPadding;
     private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket socket;
@@ -122,6 +123,11 @@ public final class DeviceClient implements AutoCloseable {
         return id;
     }
 
+    /** From now on, pads every pong with a field of {@code characters} characters (a large frame). */
+    public void padPongs(int characters) {
+        pongPadding = characters;
+    }
+
     /** Every frame received so far, in order. */
     public List<JsonNode> frames() {
         return List.copyOf(frames);
@@ -167,6 +173,9 @@ public final class DeviceClient implements AutoCloseable {
                     pong.put("type", "pong");
                     pong.put("id", frame.path("id").asString());
                     pong.put("device", id);
+                    if (pongPadding > 0) {
+                        pong.put("pad", "x".repeat(pongPadding));
+                    }
                     webSocket.sendText(Http.JSON.writeValueAsString(pong), true);
                 }
             }

@@ -61,11 +61,13 @@ final class Link {
     private int failures;
     /** The last frame written to a connection: after a reconnect, the frames up to it are sent again. */
     private long lastWritten;
+    private final Transport.PeerStats counts;
 
     Link(Transport transport, NodeId peer, InetSocketAddress address) {
         this.transport = transport;
         this.peer = peer;
         this.address = address;
+        this.counts = transport.peerStats(peer);
     }
 
     NodeId peer() {
@@ -105,6 +107,7 @@ final class Link {
             }
         }
         transport.stats().sent(payload.length);
+        counts.sent(payload.length);
         if (drain) {
             scheduleDrain();
         }
@@ -177,6 +180,7 @@ final class Link {
             Frame first = unacked.peek();
             if (first != null && first.seq() <= lastWritten) {
                 transport.stats().resent(lastWritten - first.seq() + 1);
+                counts.resent(lastWritten - first.seq() + 1);
             }
             drainScheduled = true;
         }
@@ -193,6 +197,7 @@ final class Link {
                 unwritten.clear();
                 if (!closed) {
                     transport.stats().reconnect();
+                    counts.reconnect();
                 }
             } else if (connecting == handler) {
                 connecting = null;

@@ -32,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -104,6 +105,7 @@ public final class Transport implements AutoCloseable {
     private final Set<NodeId> blocked = ConcurrentHashMap.newKeySet();
     private final Set<NodeId> unreachable = ConcurrentHashMap.newKeySet();
     private final Stats stats = new Stats();
+    private final Map<NodeId, PeerStats> peerStats = new ConcurrentHashMap<>();
     private final LinkAuthentication authentication;
     /** Where refused links came from and were reported, so each is logged once at WARN. */
     private final Set<Object> reportedRefusals = ConcurrentHashMap.newKeySet();
@@ -169,6 +171,11 @@ public final class Transport implements AutoCloseable {
         return settings;
     }
 
+    /** The counters of the links with {@code peer}, kept until it leaves. */
+    PeerStats peerStats(NodeId peer) {
+        return peerStats.computeIfAbsent(peer, node -> new PeerStats());
+    }
+
     Stats stats() {
         return stats;
     }
@@ -228,6 +235,7 @@ public final class Transport implements AutoCloseable {
             session.dropConnection();
         }
         unreachable.remove(peer);
+        peerStats.remove(peer);
     }
 
     /**
@@ -250,7 +258,9 @@ public final class Transport implements AutoCloseable {
 
     /** Counts of what crossed the links. */
     public TransportCounts counts() {
-        return stats.snapshot();
+        Map<NodeId, PeerCounts> peers = new HashMap<>();
+        peerStats.forEach((peer, counts) -> peers.put(peer, counts.snapshot(unreachable.contains(peer))));
+        return stats.snapshot(peers);
     }
 
     /** Counts a message that arrived but could not be handed to its process. */
@@ -353,6 +363,7 @@ public final class Transport implements AutoCloseable {
 
         final NodeId peer;
         final long id;
+        final PeerStats counts;
         /**
          * The last frame received, or {@link #UNKNOWN} when this node holds nothing of the session (it forgot
          * the peer while the peer kept sending): the peer resends from its first unacknowledged frame, which
@@ -365,6 +376,7 @@ public final class Transport implements AutoCloseable {
         InboundSession(NodeId peer, long id) {
             this.peer = peer;
             this.id = id;
+            this.counts = peerStats(peer);
         }
 
         synchronized void dropConnection() {
@@ -502,6 +514,7 @@ public final class Transport implements AutoCloseable {
                 }
                 current.lastReceived = seq;
                 stats.received(frame.readableBytes());
+                current.counts.received(frame.readableBytes());
                 try {
                     receiver.received(current.peer, ByteBufUtil.getBytes(frame));
                 } catch (RuntimeException e) {
@@ -588,10 +601,10 @@ public final class Transport implements AutoCloseable {
             undelivered.computeIfAbsent(reason, r -> new LongAdder()).add(count);
         }
 
-        TransportCounts snapshot() {
+        TransportCounts snapshot(Map<NodeId, PeerCounts> peers) {
             return new TransportCounts(messagesSent.sum(), bytesSent.sum(), messagesReceived.sum(),
                     bytesReceived.sum(), resent.sum(), reconnects.sum(), refused.sum(), byReason(dropped),
-                    byReason(undelivered));
+                    byReason(undelivered), peers);
         }
 
         private static Map<DropReason, Long> byReason(Map<DropReason, LongAdder> counts) {
@@ -601,6 +614,39 @@ public final class Transport implements AutoCloseable {
                 byReason.put(reason, count == null ? 0 : count.sum());
             }
             return byReason;
+        }
+    }
+
+    /** The counters of the links with one peer. */
+    static final class PeerStats {
+        private final LongAdder messagesSent = new LongAdder();
+        private final LongAdder bytesSent = new LongAdder();
+        private final LongAdder messagesReceived = new LongAdder();
+        private final LongAdder bytesReceived = new LongAdder();
+        private final LongAdder resent = new LongAdder();
+        private final LongAdder reconnects = new LongAdder();
+
+        void sent(int bytes) {
+            messagesSent.increment();
+            bytesSent.add(bytes);
+        }
+
+        void received(int bytes) {
+            messagesReceived.increment();
+            bytesReceived.add(bytes);
+        }
+
+        void resent(long frames) {
+            resent.add(frames);
+        }
+
+        void reconnect() {
+            reconnects.increment();
+        }
+
+        PeerCounts snapshot(boolean unreachable) {
+            return new PeerCounts(messagesSent.sum(), bytesSent.sum(), messagesReceived.sum(), bytesReceived.sum(),
+                    resent.sum(), reconnects.sum(), unreachable);
         }
     }
 }

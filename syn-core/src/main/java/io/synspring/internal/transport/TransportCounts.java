@@ -1,5 +1,6 @@
 package io.synspring.internal.transport;
 
+import io.synspring.NodeId;
 import java.util.Map;
 
 /**
@@ -15,13 +16,15 @@ import java.util.Map;
  * @param dropped messages received that never reached their process, by reason
  * @param undelivered messages this node sent that their node could not hand to their process, by reason (the
  *     other node's drops, reported back)
+ * @param peers the same counts for each node this node has a link with, and whether it is unreachable
  */
 public record TransportCounts(long messagesSent, long bytesSent, long messagesReceived, long bytesReceived,
         long resent, long reconnects, long refused, Map<Transport.DropReason, Long> dropped,
-        Map<Transport.DropReason, Long> undelivered) {
+        Map<Transport.DropReason, Long> undelivered, Map<NodeId, PeerCounts> peers) {
 
     public TransportCounts {
         dropped = Map.copyOf(dropped);
         undelivered = Map.copyOf(undelivered);
+        peers = Map.copyOf(peers);
     }
 }

@@ -22,8 +22,9 @@ import org.springframework.core.env.Environment;
 /**
  * Spring Cloud Commons integration, both ways: with {@code syn.cluster.discovery=spring-cloud} the embedded
  * member finds its peers through the application's {@link DiscoveryClient} ({@link DiscoveryClientJoin}); and
- * the Syn nodes are offered as a {@link DiscoveryClient} ({@link SynDiscoveryClient}, off with
- * {@code syn.discovery-client.enabled=false}) with a {@code HeartbeatEvent} when nodes come or go.
+ * with {@code syn.discovery-client.enabled=true} the Syn nodes are offered as a {@link DiscoveryClient}
+ * ({@link SynDiscoveryClient}), each as the application it is, with a {@code HeartbeatEvent} when nodes come or
+ * go.
  */
 @AutoConfiguration(after = SynAutoConfiguration.class)
 @ConditionalOnClass({ DiscoveryClient.class, NodeRegistry.class })
@@ -41,13 +42,13 @@ public final class SynDiscoveryAutoConfiguration {
     /** The Syn nodes as a DiscoveryClient. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBlockingDiscoveryEnabled
-    @ConditionalOnBooleanProperty(name = "syn.discovery-client.enabled", matchIfMissing = true)
+    @ConditionalOnBooleanProperty("syn.discovery-client.enabled")
     static class NodesDiscoveryClientConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        SynDiscoveryClient synDiscoveryClient(ObjectProvider<NodeRegistry> syn, SynProperties properties) {
-            return new SynDiscoveryClient(syn, properties.getDiscoveryClient().getServiceId());
+        SynDiscoveryClient synDiscoveryClient(ObjectProvider<NodeRegistry> syn) {
+            return new SynDiscoveryClient(syn);
         }
 
         @Bean

@@ -3,6 +3,7 @@ package io.synspring.autoconfigure.discovery;
 import com.hazelcast.cluster.Member;
 import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
+import io.synspring.autoconfigure.ApplicationAttributes;
 import io.synspring.hazelcast.MemberAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -17,20 +19,22 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
- * A Spring Cloud {@link DiscoveryClient} whose instances are the Syn nodes of the cluster, under one service
- * id ({@code syn.discovery-client.service-id}, default {@code syn}): host and port of each node's Hazelcast
- * member, instance id the node id, and metadata {@code syn-node} (node id), {@code syn-scopes},
- * {@code syn-port}, and for each scope shared with this node {@code syn-names.<scope>} and
- * {@code syn-groups.<scope>} (names held and groups joined by that node's processes).
+ * A Spring Cloud {@link DiscoveryClient} listing each Syn node of the cluster as the application it is: under
+ * its service id ({@code syn.discovery-client.service-id}, else its {@code spring.application.name}), at its
+ * Hazelcast member's host and its HTTP port ({@code https} when it has {@code server.ssl.enabled}), instance id
+ * the node id. Metadata: {@code management.port}, {@code syn-node} (node id), {@code syn-scopes},
+ * {@code syn-hazelcast} (the member's {@code host:port}), {@code syn-port} (its Hazelcast port), and for each
+ * scope shared with this node {@code syn-names.<scope>} and {@code syn-groups.<scope>}.
+ *
+ * <p>A node tells the others these through its member attributes ({@link ApplicationAttributes}), set when its
+ * member starts: a node whose HTTP port is chosen at random ({@code server.port=0}) is not listed.
  */
 public class SynDiscoveryClient implements DiscoveryClient {
 
     private final ObjectProvider<NodeRegistry> syn;
-    private final String serviceId;
 
-    public SynDiscoveryClient(ObjectProvider<NodeRegistry> syn, String serviceId) {
+    public SynDiscoveryClient(ObjectProvider<NodeRegistry> syn) {
         this.syn = syn;
-        this.serviceId = serviceId;
     }
 
     @Override
@@ -40,15 +44,7 @@ public class SynDiscoveryClient implements DiscoveryClient {
 
     @Override
     public List<ServiceInstance> getInstances(String serviceId) {
-        if (!this.serviceId.equals(serviceId)) {
-            return List.of();
-        }
-        NodeRegistry node;
-        try {
-            node = syn.getIfAvailable();
-        } catch (BeansException starting) {
-            return List.of();
-        }
+        NodeRegistry node = node();
         if (node == null) {
             return List.of();
         }
@@ -56,14 +52,21 @@ public class SynDiscoveryClient implements DiscoveryClient {
         Set<NodeId> synNodes = node.nodes(); // with secure links, only members whose link proved who they are
         for (Member member : node.hazelcast().getCluster().getMembers()) {
             String id = member.getAttribute(MemberAttributes.NODE);
-            if (id == null || !synNodes.contains(NodeId.parse(id))) {
+            String port = member.getAttribute(ApplicationAttributes.HTTP_PORT);
+            if (id == null || port == null || !serviceId.equals(member.getAttribute(ApplicationAttributes.SERVICE_ID))
+                    || !synNodes.contains(NodeId.parse(id))) {
                 continue;
             }
             NodeId nodeId = NodeId.parse(id);
             Set<String> scopes = new TreeSet<>(MemberAttributes.scopesOf(member));
             Map<String, String> metadata = new LinkedHashMap<>();
+            String management = member.getAttribute(ApplicationAttributes.MANAGEMENT_PORT);
+            if (management != null) {
+                metadata.put("management.port", management);
+            }
             metadata.put("syn-node", id);
             metadata.put("syn-scopes", String.join(",", scopes));
+            metadata.put("syn-hazelcast", member.getAddress().getHost() + ":" + member.getAddress().getPort());
             metadata.put(DiscoveryClientJoin.PORT_METADATA, Integer.toString(member.getAddress().getPort()));
             for (String scope : scopes) {
                 if (node.scopes().contains(scope)) {
@@ -71,14 +74,38 @@ public class SynDiscoveryClient implements DiscoveryClient {
                     metadata.put("syn-groups." + scope, Integer.toString(node.groups(scope).groupCount(nodeId)));
                 }
             }
-            instances.add(new DefaultServiceInstance(id, serviceId, member.getAddress().getHost(),
-                    member.getAddress().getPort(), false, metadata));
+            try {
+                instances.add(new DefaultServiceInstance(id, serviceId, member.getAddress().getHost(),
+                        Integer.parseInt(port), Boolean.parseBoolean(member.getAttribute(ApplicationAttributes.SECURE)),
+                        metadata));
+            } catch (NumberFormatException notAPort) {
+                // a port given as a placeholder Syn could not read: not listed
+            }
         }
         return instances;
     }
 
     @Override
     public List<String> getServices() {
-        return List.of(serviceId);
+        NodeRegistry node = node();
+        if (node == null) {
+            return List.of();
+        }
+        Set<String> services = new TreeSet<>();
+        for (Member member : node.hazelcast().getCluster().getMembers()) {
+            String service = member.getAttribute(ApplicationAttributes.SERVICE_ID);
+            if (service != null && member.getAttribute(MemberAttributes.NODE) != null) {
+                services.add(service);
+            }
+        }
+        return List.copyOf(services);
+    }
+
+    private @Nullable NodeRegistry node() {
+        try {
+            return syn.getIfAvailable();
+        } catch (BeansException starting) {
+            return null;
+        }
     }
 }

@@ -1,10 +1,12 @@
 package io.synspring.autoconfigure.metrics;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,11 +18,19 @@ import io.synspring.events.SynEventListener;
 import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
 import io.synspring.hazelcast.MemberAttributes;
+import io.synspring.internal.transport.PeerCounts;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportCounts;
 import io.synspring.process.ExitReason;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,13 +55,24 @@ import org.springframework.beans.factory.DisposableBean;
  * (links whose other end did not prove who it is), and {@code syn.transport.dropped}
  * (tag {@code reason}: NODE_DOWN, MAILBOX_FULL, NOT_ALIVE): messages received that never reached their
  * process; {@code syn.transport.undelivered} (same tag): messages sent that the other node reported it could not
- * hand to their process.</li>
+ * hand to their process;</li>
+ * <li>the same per other node (tag {@code peer}: its node name), while it is a member:
+ * {@code syn.transport.peer.messages} and {@code syn.transport.peer.bytes} (tags {@code peer},
+ * {@code direction}), {@code syn.transport.peer.resent}, {@code syn.transport.peer.reconnects}, and gauge
+ * {@code syn.transport.peer.unreachable} (1 while the links cannot reach it, else 0).</li>
  * </ul>
+ * Every meter without a {@code peer} tag is registered when the node starts (the event counters with
+ * {@code reason=NORMAL} for each scope), so dashboards and alerts find them before the first event.
  */
 public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean {
 
     private static final Duration SYNC_CHECK = Duration.ofMillis(20);
     private static final Duration SYNC_GIVE_UP = Duration.ofMinutes(10);
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            "syn.registrations", "Names registered (or received from their node)",
+            "syn.unregistrations", "Names removed",
+            "syn.joins", "Processes that joined a group",
+            "syn.leaves", "Processes that left a group");
 
     private final NodeRegistry syn;
     private final long started = System.nanoTime();
@@ -62,6 +83,8 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
     });
     private volatile @Nullable MeterRegistry registry;
     private @Nullable UUID membershipRegistration;
+    /** The meters of each other node, by node name. */
+    private final Map<String, List<Meter>> peerMeters = new HashMap<>();
 
     public SynMetrics(NodeRegistry syn) {
         this.syn = syn;
@@ -107,6 +130,15 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
                     counts -> counts.undelivered().get(reason),
                     "Messages sent that their node reported it could not hand to their process");
         }
+        for (String scope : syn.scopes()) {
+            eventCounter(registry, "syn.registrations", scope, "NORMAL");
+            eventCounter(registry, "syn.unregistrations", scope, "NORMAL");
+            eventCounter(registry, "syn.joins", scope, "NORMAL");
+            eventCounter(registry, "syn.leaves", scope, "NORMAL");
+            conflicts(registry, scope);
+            replicationLag(registry, scope);
+        }
+        syncDuration(registry);
         if (!first) {
             return;
         }
@@ -118,12 +150,15 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
                 if (node != null) {
                     awaitSync(NodeId.parse(node), System.nanoTime());
                 }
+                peersChanged();
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                peersChanged();
             }
         });
+        peersChanged();
         for (NodeId node : syn.nodes()) {
             if (!node.equals(syn.node())) {
                 awaitSync(node, started);
@@ -150,25 +185,24 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
         String scope = event.scope();
         String reason = reasonTag(event.reason());
         if (event instanceof SynEvent.Registered registered) {
-            count(meters, "syn.registrations", scope, reason, "Names registered (or received from their node)");
+            count(meters, "syn.registrations", scope, reason);
             lag(meters, scope, event, syn.registry(scope).lookup(registered.name())
                     .filter(r -> r.process().equals(event.process())).map(r -> r.time()));
         } else if (event instanceof SynEvent.RegistryUpdated updated) {
             lag(meters, scope, event, syn.registry(scope).lookup(updated.name())
                     .filter(r -> r.process().equals(event.process())).map(r -> r.time()));
         } else if (event instanceof SynEvent.Unregistered) {
-            count(meters, "syn.unregistrations", scope, reason, "Names removed");
+            count(meters, "syn.unregistrations", scope, reason);
             if (event.reason() instanceof Reason.ConflictResolution) {
-                Counter.builder("syn.conflicts").tag("scope", scope)
-                        .description("Names removed by conflict resolution").register(meters).increment();
+                conflicts(meters, scope).increment();
             }
         } else if (event instanceof SynEvent.Joined joined) {
-            count(meters, "syn.joins", scope, reason, "Processes that joined a group");
+            count(meters, "syn.joins", scope, reason);
             lag(meters, scope, event, syn.groups(scope).member(joined.group(), event.process()).map(Membership::time));
         } else if (event instanceof SynEvent.GroupUpdated updated) {
             lag(meters, scope, event, syn.groups(scope).member(updated.group(), event.process()).map(Membership::time));
         } else if (event instanceof SynEvent.Left) {
-            count(meters, "syn.leaves", scope, reason, "Processes that left a group");
+            count(meters, "syn.leaves", scope, reason);
         }
     }
 
@@ -194,9 +228,99 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
         return "NORMAL";
     }
 
-    private static void count(MeterRegistry meters, String name, String scope, String reason, String description) {
-        Counter.builder(name).tag("scope", scope).tag("reason", reason).description(description).register(meters)
-                .increment();
+    private static void count(MeterRegistry meters, String name, String scope, String reason) {
+        Counter.builder(name).tag("scope", scope).tag("reason", reason).description(DESCRIPTIONS.get(name))
+                .register(meters).increment();
+    }
+
+    private static void eventCounter(MeterRegistry meters, String name, String scope, String reason) {
+        Counter.builder(name).tag("scope", scope).tag("reason", reason).description(DESCRIPTIONS.get(name))
+                .register(meters);
+    }
+
+    private static Counter conflicts(MeterRegistry meters, String scope) {
+        return Counter.builder("syn.conflicts").tag("scope", scope).description("Names removed by conflict resolution")
+                .register(meters);
+    }
+
+    private static Timer replicationLag(MeterRegistry meters, String scope) {
+        return Timer.builder("syn.replication.lag").tag("scope", scope)
+                .description("From a change on its owner node to its arrival on this node (clocks assumed aligned)")
+                .register(meters);
+    }
+
+    private static Timer syncDuration(MeterRegistry meters) {
+        return Timer.builder("syn.sync.duration")
+                .description("From a node becoming visible to this node holding its entries").register(meters);
+    }
+
+    /** Registers the meters of the nodes that became members and removes those of the nodes that left. */
+    private synchronized void peersChanged() {
+        MeterRegistry meters = registry;
+        if (meters == null) {
+            return;
+        }
+        Set<String> current = new HashSet<>();
+        for (Member member : syn.hazelcast().getCluster().getMembers()) {
+            String node = member.getAttribute(MemberAttributes.NODE);
+            if (node != null && !member.localMember()) {
+                current.add(NodeId.parse(node).name());
+            }
+        }
+        for (String peer : current) {
+            if (!peerMeters.containsKey(peer)) {
+                peerMeters.put(peer, registerPeer(meters, peer));
+            }
+        }
+        for (Iterator<Map.Entry<String, List<Meter>>> it = peerMeters.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, List<Meter>> entry = it.next();
+            if (!current.contains(entry.getKey())) {
+                entry.getValue().forEach(meters::remove);
+                it.remove();
+            }
+        }
+    }
+
+    private List<Meter> registerPeer(MeterRegistry meters, String peer) {
+        List<Meter> registered = new ArrayList<>();
+        registered.add(peerCounter(meters, "syn.transport.peer.messages", peer, "sent", PeerCounts::messagesSent,
+                "Messages the links with the node carried"));
+        registered.add(peerCounter(meters, "syn.transport.peer.messages", peer, "received",
+                PeerCounts::messagesReceived, "Messages the links with the node carried"));
+        registered.add(peerCounter(meters, "syn.transport.peer.bytes", peer, "sent", PeerCounts::bytesSent,
+                "Message bytes the links with the node carried"));
+        registered.add(peerCounter(meters, "syn.transport.peer.bytes", peer, "received", PeerCounts::bytesReceived,
+                "Message bytes the links with the node carried"));
+        registered.add(peerCounter(meters, "syn.transport.peer.resent", peer, null, PeerCounts::resent,
+                "Messages sent to the node again after a connection broke"));
+        registered.add(peerCounter(meters, "syn.transport.peer.reconnects", peer, null, PeerCounts::reconnects,
+                "Connections to the node that broke and were opened again"));
+        registered.add(Gauge.builder("syn.transport.peer.unreachable", syn,
+                node -> peerCounts(node, peer).stream().anyMatch(PeerCounts::unreachable) ? 1 : 0).tag("peer", peer)
+                .description("1 while this node's links cannot reach the node, else 0").register(meters));
+        return registered;
+    }
+
+    private Meter peerCounter(MeterRegistry meters, String name, String peer, @Nullable String direction,
+            ToLongFunction<PeerCounts> count, String description) {
+        FunctionCounter.Builder<NodeRegistry> counter = FunctionCounter.builder(name, syn,
+                node -> peerCounts(node, peer).stream().mapToLong(count).sum()).tag("peer", peer)
+                .description(description);
+        if (direction != null) {
+            counter.tag("direction", direction);
+        }
+        return counter.register(meters);
+    }
+
+    /** The counts of the links with the incarnations of the node named {@code peer} (one, but for a restart). */
+    private static List<PeerCounts> peerCounts(NodeRegistry node, String peer) {
+        List<PeerCounts> counts = new ArrayList<>(1);
+        node.transportCounts().peers().forEach((id, peerCounts) -> {
+            if (id.name().equals(peer)) {
+                counts.add(peerCounts);
+            }
+        });
+        return counts;
     }
 
     private void lag(MeterRegistry meters, String scope, SynEvent event, Optional<Long> time) {
@@ -205,9 +329,7 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
             return;
         }
         long lag = Math.max(0, System.currentTimeMillis() - time.get());
-        Timer.builder("syn.replication.lag").tag("scope", scope)
-                .description("From a change on its owner node to its arrival on this node (clocks assumed aligned)")
-                .register(meters).record(lag, TimeUnit.MILLISECONDS);
+        replicationLag(meters, scope).record(lag, TimeUnit.MILLISECONDS);
     }
 
     /** Records {@code syn.sync.duration} once this node holds the entries of {@code node}. */
@@ -227,8 +349,7 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
         }
         boolean visible = syn.nodes().contains(node);
         if (visible && !syn.unsyncedNodes().contains(node)) {
-            Timer.builder("syn.sync.duration").description("From a node becoming visible to this node holding its entries")
-                    .register(meters).record(elapsed, TimeUnit.NANOSECONDS);
+            syncDuration(meters).record(elapsed, TimeUnit.NANOSECONDS);
         } else if (visible || System.nanoTime() - since < SYNC_GIVE_UP.toNanos() / 100) {
             awaitSync(node, since);
         }
