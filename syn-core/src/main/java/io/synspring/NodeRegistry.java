@@ -3,12 +3,14 @@ package io.synspring;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.synspring.events.NodeEvent;
 import io.synspring.events.SynEventListener;
 import io.synspring.groups.Groups;
 import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.internal.node.InboundDispatcher;
 import io.synspring.internal.node.Introductions;
+import io.synspring.internal.node.NodeStates;
 import io.synspring.internal.node.NodeMessenger;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.process.ReplyTo;
@@ -81,6 +83,7 @@ public final class NodeRegistry implements AutoCloseable {
     private final NodeMessenger messenger;
     private final InboundDispatcher dispatcher;
     private final Introductions introductions;
+    private final NodeStates states;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private NodeRegistry(HazelcastInstance hazelcast, boolean ownsHazelcast, SynSettings settings) {
@@ -113,16 +116,17 @@ public final class NodeRegistry implements AutoCloseable {
             throw new IllegalStateException("the Hazelcast member was configured for scopes " + memberScopes
                     + " but the settings say " + settings.scopes() + ": configure both from the same settings");
         }
+        this.states = new NodeStates(settings.scopes(), events);
         ScopeEngine.Context context = new ScopeEngine.Context(self, processes, codec, cluster, events, calls, pool,
                 scheduler, settings.conflictResolver(), settings.strictMode(), settings.maxMetadataBytes(),
-                settings.requestTimeout(), settings.syncRetry());
+                settings.requestTimeout(), settings.syncRetry(), states);
         for (String scope : settings.scopes()) {
             ScopeEngine engine = new ScopeEngine(scope, context);
             engines.put(scope, engine);
             registries.put(scope, new ScopeRegistry(engine, guard, messenger));
             groups.put(scope, new ScopeGroups(engine, guard, messenger, calls, settings.multiCallTimeout()));
         }
-        this.dispatcher = new InboundDispatcher(self, codec, cluster, engines, processes, calls);
+        this.dispatcher = new InboundDispatcher(self, codec, cluster, engines, processes, calls, states);
         this.introductions = new Introductions(self, cluster, engines, scheduler);
     }
 
@@ -284,7 +288,10 @@ public final class NodeRegistry implements AutoCloseable {
         return messenger.call(Objects.requireNonNull(process, "process"), request, timeout);
     }
 
-    /** Listens to every registry and group event of this node's scopes. */
+    /**
+     * Listens to every registry and group event of this node's scopes, and to the other nodes' {@link NodeEvent}s
+     * (up, synced, unsynced, down) if the listener overrides {@link SynEventListener#onNodeEvent}.
+     */
     public void addListener(SynEventListener listener) {
         events.addListener(listener);
     }
@@ -365,6 +372,7 @@ public final class NodeRegistry implements AutoCloseable {
     private final class ClusterListener implements HazelcastCluster.Listener {
         @Override
         public void nodeUp(NodeId node, Set<String> scopes) {
+            states.up(node, scopes);
             forSharedScopes(scopes, engine -> engine.nodeUp(node));
             introductions.nodeUp(node, scopes);
         }
@@ -376,6 +384,7 @@ public final class NodeRegistry implements AutoCloseable {
 
         @Override
         public void nodeDown(NodeId node) {
+            states.down(node);
             calls.nodeDown(node);
             engines.values().forEach(engine -> engine.nodeDown(node));
         }

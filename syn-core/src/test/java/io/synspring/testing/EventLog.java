@@ -1,5 +1,6 @@
 package io.synspring.testing;
 
+import io.synspring.events.NodeEvent;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 public final class EventLog implements SynEventListener {
 
     private final Queue<SynEvent> events = new ConcurrentLinkedQueue<>();
+    private final Queue<NodeEvent> nodeEvents = new ConcurrentLinkedQueue<>();
     private final int index;
 
     public EventLog(int index) {
@@ -41,6 +43,16 @@ public final class EventLog implements SynEventListener {
     @Override
     public void onEvent(SynEvent event) {
         events.add(event);
+    }
+
+    @Override
+    public void onNodeEvent(NodeEvent event) {
+        nodeEvents.add(event);
+    }
+
+    /** The node events, in order. */
+    public List<NodeEvent> nodeEvents() {
+        return List.copyOf(nodeEvents);
     }
 
     public List<SynEvent> all() {

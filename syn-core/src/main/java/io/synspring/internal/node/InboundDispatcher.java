@@ -31,15 +31,17 @@ public final class InboundDispatcher {
     private final Map<String, ScopeEngine> engines;
     private final ProcessTable processes;
     private final PendingCalls calls;
+    private final NodeStates states;
 
     public InboundDispatcher(NodeId self, WireCodec codec, HazelcastCluster cluster, Map<String, ScopeEngine> engines,
-            ProcessTable processes, PendingCalls calls) {
+            ProcessTable processes, PendingCalls calls, NodeStates states) {
         this.self = self;
         this.codec = codec;
         this.cluster = cluster;
         this.engines = engines;
         this.processes = processes;
         this.calls = calls;
+        this.states = states;
     }
 
     /** Decodes a message from another node and hands it to the scope, process or call it is for. */
@@ -55,6 +57,7 @@ public final class InboundDispatcher {
         if (message instanceof WireMessage.ForScope scoped) {
             if (scoped instanceof WireMessage.Leaving) {
                 calls.nodeDown(scoped.from());
+                states.leaving(scoped.from());
             }
             ScopeEngine engine = engines.get(scoped.scope());
             if (engine != null) {

@@ -1,5 +1,6 @@
 package io.synspring.internal.scope;
 
+import io.synspring.events.NodeEvent;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
 import java.util.List;
@@ -31,6 +32,22 @@ public final class EventBus {
 
     public void removeListener(SynEventListener listener) {
         listeners.remove(listener);
+    }
+
+    /** Hands {@code event} to the listeners, after every event published before it. */
+    public void publish(NodeEvent event) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        serial.execute(() -> {
+            for (SynEventListener listener : listeners) {
+                try {
+                    listener.onNodeEvent(event);
+                } catch (RuntimeException e) {
+                    log.warn("node listener {} failed on {}", listener, event, e);
+                }
+            }
+        });
     }
 
     public void publish(SynEvent event) {

@@ -61,7 +61,7 @@ public final class ScopeEngine {
     public record Context(NodeId self, ProcessTable processes, WireCodec codec, HazelcastCluster cluster,
             EventBus events, PendingCalls calls, Executor pool, ScheduledExecutorService scheduler,
             ConflictResolver resolver, boolean strictMode, int maxMetadataBytes, Duration requestTimeout,
-            Duration syncRetry) {}
+            Duration syncRetry, PeerSync peerSync) {}
 
     private record Loss(Registration claim, boolean stop) {}
 
@@ -72,6 +72,8 @@ public final class ScopeEngine {
     private final ReentrantLock lock = new ReentrantLock();
     private final SerialExecutor inbound;
     private final Set<NodeId> peers = ConcurrentHashMap.newKeySet();
+    /** The peers whose entries this replica holds whole, as last told to {@link Context#peerSync}. */
+    private final Set<NodeId> syncedPeers = ConcurrentHashMap.newKeySet();
     private final Outbox outbox;
     private final SyncChecks syncChecks;
     private final OwnerRequests owners;
@@ -367,6 +369,10 @@ public final class ScopeEngine {
     /** A node of this scope became visible: it will introduce itself; check later that it did. */
     public void nodeUp(NodeId node) {
         peers.add(node);
+        locked(() -> {
+            context.peerSync().changed(scope, node, syncedPeers.contains(node)); // it may have synced already
+            return null;
+        });
         syncChecks.check(node);
     }
 
@@ -403,6 +409,7 @@ public final class ScopeEngine {
     public void nodeDown(NodeId node) {
         inbound.execute(() -> locked(() -> {
             peers.remove(node);
+            syncedPeers.remove(node);
             replica.dropOwner(node, new Reason.NodeDown(node), sink);
             return null;
         }));
@@ -412,6 +419,7 @@ public final class ScopeEngine {
     public void receive(WireMessage message) {
         inbound.execute(() -> locked(() -> {
             handle(message);
+            reportSync(message.from());
             return null;
         }));
     }
@@ -454,6 +462,14 @@ public final class ScopeEngine {
             outbox.send(from, new Response(self, scope, request.callId(), perform(request.operation())));
         } else if (message instanceof Response response) {
             context.calls().complete(response.callId(), response.result());
+        }
+    }
+
+    /** Tells {@link Context#peerSync} when this replica came in sync with {@code peer}, or fell out of it. */
+    private void reportSync(NodeId peer) {
+        boolean inSync = peers.contains(peer) && !replica.needsSnapshot(peer);
+        if (inSync ? syncedPeers.add(peer) : syncedPeers.remove(peer)) {
+            context.peerSync().changed(scope, peer, inSync);
         }
     }
 
