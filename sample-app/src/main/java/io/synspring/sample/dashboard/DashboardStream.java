@@ -1,8 +1,9 @@
 package io.synspring.sample.dashboard;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import io.synspring.NodeRegistry;
+import io.synspring.events.NodeEvent;
+import io.synspring.events.SynEvent;
+import io.synspring.events.SynEventListener;
 import io.synspring.autoconfigure.events.SynApplicationEvent;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,7 +59,16 @@ public class DashboardStream implements SmartLifecycle {
     private final List<SseEmitter> clients = new CopyOnWriteArrayList<>();
     /** Touched by the push thread only. */
     private final Deque<String> history = new ArrayDeque<>();
-    private final String membershipListener;
+    /** Nodes coming up, syncing and going down change the cluster view: the next push sends it again. */
+    private final SynEventListener nodeChanges = new SynEventListener() {
+        @Override
+        public void onEvent(SynEvent event) {}
+
+        @Override
+        public void onNodeEvent(NodeEvent event) {
+            membershipChanged = true;
+        }
+    };
     private volatile boolean membershipChanged = true;
     private @Nullable ClusterSnapshot lastSnapshot;
     private String lastSnapshotJson = "";
@@ -70,17 +79,7 @@ public class DashboardStream implements SmartLifecycle {
     public DashboardStream(NodeRegistry syn, ObjectMapper json) {
         this.syn = syn;
         this.json = json;
-        this.membershipListener = syn.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-                membershipChanged = true;
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                membershipChanged = true;
-            }
-        }).toString();
+        syn.addListener(nodeChanges);
     }
 
     /** Every registry and group event of this node, from the starter's ApplicationEvent bridge. */
@@ -127,11 +126,7 @@ public class DashboardStream implements SmartLifecycle {
         }
         clients.forEach(SseEmitter::complete);
         clients.clear();
-        try {
-            syn.hazelcast().getCluster().removeMembershipListener(UUID.fromString(membershipListener));
-        } catch (RuntimeException alreadyDown) {
-            log.debug("membership listener not removed: {}", alreadyDown.toString());
-        }
+        syn.removeListener(nodeChanges);
     }
 
     @Override

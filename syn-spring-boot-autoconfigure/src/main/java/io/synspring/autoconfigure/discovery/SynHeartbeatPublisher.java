@@ -1,11 +1,10 @@
 package io.synspring.autoconfigure.discovery;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import io.synspring.NodeRegistry;
-import java.util.UUID;
+import io.synspring.events.NodeEvent;
+import io.synspring.events.SynEvent;
+import io.synspring.events.SynEventListener;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
@@ -21,7 +20,18 @@ public class SynHeartbeatPublisher implements SmartLifecycle {
     private final SynDiscoveryClient client;
     private final ApplicationEventPublisher publisher;
     private final AtomicLong changes = new AtomicLong();
-    private volatile @Nullable UUID registration;
+    private final SynEventListener listener = new SynEventListener() {
+        @Override
+        public void onEvent(SynEvent event) {}
+
+        @Override
+        public void onNodeEvent(NodeEvent event) {
+            if (event instanceof NodeEvent.Up || event instanceof NodeEvent.Down) {
+                changed();
+            }
+        }
+    };
+    private volatile boolean running;
 
     public SynHeartbeatPublisher(NodeRegistry syn, SynDiscoveryClient client, ApplicationEventPublisher publisher) {
         this.syn = syn;
@@ -31,17 +41,8 @@ public class SynHeartbeatPublisher implements SmartLifecycle {
 
     @Override
     public void start() {
-        registration = syn.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-                changed();
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                changed();
-            }
-        });
+        syn.addListener(listener);
+        running = true;
     }
 
     private void changed() {
@@ -50,19 +51,12 @@ public class SynHeartbeatPublisher implements SmartLifecycle {
 
     @Override
     public void stop() {
-        UUID current = registration;
-        registration = null;
-        if (current != null) {
-            try {
-                syn.hazelcast().getCluster().removeMembershipListener(current);
-            } catch (RuntimeException shuttingDown) {
-                // the member is already gone
-            }
-        }
+        running = false;
+        syn.removeListener(listener);
     }
 
     @Override
     public boolean isRunning() {
-        return registration != null;
+        return running;
     }
 }

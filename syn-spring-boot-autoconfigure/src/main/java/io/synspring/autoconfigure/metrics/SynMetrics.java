@@ -1,8 +1,5 @@
 package io.synspring.autoconfigure.metrics;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,17 +9,16 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
+import io.synspring.events.NodeEvent;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
 import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
-import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.internal.transport.PeerCounts;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.transport.TransportCounts;
 import io.synspring.process.ExitReason;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,9 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -66,8 +60,6 @@ import org.springframework.beans.factory.DisposableBean;
  */
 public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean {
 
-    private static final Duration SYNC_CHECK = Duration.ofMillis(20);
-    private static final Duration SYNC_GIVE_UP = Duration.ofMinutes(10);
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             "syn.registrations", "Names registered (or received from their node)",
             "syn.unregistrations", "Names removed",
@@ -76,13 +68,9 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
 
     private final NodeRegistry syn;
     private final long started = System.nanoTime();
-    private final ScheduledExecutorService syncChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "syn-metrics");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** The nodes up and not synced yet, since when (nanoTime). */
+    private final Map<NodeId, Long> syncing = new ConcurrentHashMap<>();
     private volatile @Nullable MeterRegistry registry;
-    private @Nullable UUID membershipRegistration;
     /** The meters of each other node, by node name. */
     private final Map<String, List<Meter>> peerMeters = new HashMap<>();
 
@@ -143,26 +131,37 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
             return;
         }
         syn.addListener(this);
-        membershipRegistration = syn.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-                String node = event.getMember().getAttribute(MemberAttributes.NODE);
-                if (node != null) {
-                    awaitSync(NodeId.parse(node), System.nanoTime());
-                }
-                peersChanged();
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                peersChanged();
-            }
-        });
         peersChanged();
+        Set<NodeId> unsynced = syn.unsyncedNodes();
         for (NodeId node : syn.nodes()) {
-            if (!node.equals(syn.node())) {
-                awaitSync(node, started);
+            if (node.equals(syn.node())) {
+                continue;
             }
+            if (unsynced.contains(node)) {
+                syncing.putIfAbsent(node, started);
+            } else {
+                syncDuration(registry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void onNodeEvent(NodeEvent event) {
+        MeterRegistry meters = registry;
+        if (meters == null) {
+            return;
+        }
+        if (event instanceof NodeEvent.Up) {
+            syncing.put(event.node(), System.nanoTime());
+            peersChanged();
+        } else if (event instanceof NodeEvent.Synced) {
+            Long since = syncing.remove(event.node());
+            if (since != null) {
+                syncDuration(meters).record(System.nanoTime() - since, TimeUnit.NANOSECONDS);
+            }
+        } else if (event instanceof NodeEvent.Down) {
+            syncing.remove(event.node());
+            peersChanged();
         }
     }
 
@@ -261,10 +260,9 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
             return;
         }
         Set<String> current = new HashSet<>();
-        for (Member member : syn.hazelcast().getCluster().getMembers()) {
-            String node = member.getAttribute(MemberAttributes.NODE);
-            if (node != null && !member.localMember()) {
-                current.add(NodeId.parse(node).name());
+        for (NodeId node : syn.nodes()) {
+            if (!node.equals(syn.node())) {
+                current.add(node.name());
             }
         }
         for (String peer : current) {
@@ -332,40 +330,8 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
         replicationLag(meters, scope).record(lag, TimeUnit.MILLISECONDS);
     }
 
-    /** Records {@code syn.sync.duration} once this node holds the entries of {@code node}. */
-    private void awaitSync(NodeId node, long since) {
-        try {
-            syncChecks.schedule(() -> checkSync(node, since), SYNC_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // the context is closing
-        }
-    }
-
-    private void checkSync(NodeId node, long since) {
-        MeterRegistry meters = registry;
-        long elapsed = System.nanoTime() - since;
-        if (meters == null || elapsed > SYNC_GIVE_UP.toNanos()) {
-            return;
-        }
-        boolean visible = syn.nodes().contains(node);
-        if (visible && !syn.unsyncedNodes().contains(node)) {
-            syncDuration(meters).record(elapsed, TimeUnit.NANOSECONDS);
-        } else if (visible || System.nanoTime() - since < SYNC_GIVE_UP.toNanos() / 100) {
-            awaitSync(node, since);
-        }
-    }
-
     @Override
     public void destroy() {
         syn.removeListener(this);
-        UUID registration = membershipRegistration;
-        if (registration != null) {
-            try {
-                syn.hazelcast().getCluster().removeMembershipListener(registration);
-            } catch (RuntimeException shuttingDown) {
-                // the member is already gone
-            }
-        }
-        syncChecks.shutdownNow();
     }
 }
