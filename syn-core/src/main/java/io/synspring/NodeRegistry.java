@@ -10,8 +10,8 @@ import io.synspring.hazelcast.MemberAttributes;
 import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.internal.node.InboundDispatcher;
 import io.synspring.internal.node.Introductions;
-import io.synspring.internal.node.NodeStates;
 import io.synspring.internal.node.NodeMessenger;
+import io.synspring.internal.node.NodeStates;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.process.ReplyTo;
 import io.synspring.internal.scope.EventBus;
@@ -40,13 +40,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -314,12 +317,12 @@ public final class NodeRegistry implements AutoCloseable {
         // FIFO), so the others drop all of this node's entries at once with NODE_DOWN; the processes' own
         // exits then stay local (a scope that has left sends nothing more).
         engines.values().forEach(ScopeEngine::leave);
-        engines.values().forEach(engine -> engine.awaitFlushed(java.time.Duration.ofSeconds(5)));
+        engines.values().forEach(engine -> engine.awaitFlushed(Duration.ofSeconds(5)));
         try {
             processes.exitAll(ExitReason.SHUTDOWN).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("Syn node {}: processes did not all finish exiting", self, e);
         }
         cluster.stop();
@@ -351,7 +354,7 @@ public final class NodeRegistry implements AutoCloseable {
         }
     }
 
-    private void forSharedScopes(Set<String> scopes, java.util.function.Consumer<ScopeEngine> action) {
+    private void forSharedScopes(Set<String> scopes, Consumer<ScopeEngine> action) {
         for (String scope : scopes) {
             ScopeEngine engine = engines.get(scope);
             if (engine != null) {

@@ -1,6 +1,8 @@
 package io.synspring;
 
 import io.synspring.registry.ConflictResolver;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -161,8 +163,8 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
 
         private static String defaultNodeName() {
             try {
-                return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-            } catch (java.net.UnknownHostException e) {
+                return InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+            } catch (UnknownHostException e) {
                 return "node-" + ProcessHandle.current().pid();
             }
         }

@@ -3,6 +3,7 @@ package io.synspring.sample.dashboard;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.sample.web.Json;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,7 +44,7 @@ public record EventView(String type, String scope, @Nullable String name, @Nulla
             type = "LEFT";
             group = left.group();
         } else {
-            type = event.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+            type = event.getClass().getSimpleName().toUpperCase(Locale.ROOT);
         }
         Reason reason = event.reason();
         String reasonType;

@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -141,7 +142,7 @@ public class DeviceGateway {
 
     /** The count of devices of every visible node, by node name. */
     public Map<String, Integer> devicesByNode() {
-        Map<String, Integer> byNode = new java.util.TreeMap<>();
+        Map<String, Integer> byNode = new TreeMap<>();
         for (NodeId node : syn.nodes()) {
             byNode.merge(node.name(), registry().count(node), Integer::sum);
         }

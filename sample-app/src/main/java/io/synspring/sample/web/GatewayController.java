@@ -8,6 +8,7 @@ import io.synspring.sample.device.DeviceGateway;
 import io.synspring.sample.device.DeviceMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -120,8 +121,8 @@ public class GatewayController {
             bad.add(new BadReply(DeviceGateway.deviceId(member.meta(), member.process()),
                     DeviceGateway.nodeOf(member.process())));
         }
-        replies.sort(java.util.Comparator.comparing(PingReply::id));
-        bad.sort(java.util.Comparator.comparing(BadReply::id));
+        replies.sort(Comparator.comparing(PingReply::id));
+        bad.sort(Comparator.comparing(BadReply::id));
         return new PingResult(replies, bad);
     }
 

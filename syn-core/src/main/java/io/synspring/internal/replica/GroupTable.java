@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,7 +84,7 @@ public final class GroupTable {
     }
 
     /** The group names, weakly consistent, without a copy. */
-    public java.util.stream.Stream<String> groupNameStream() {
+    public Stream<String> groupNameStream() {
         return groups.keySet().stream();
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +205,7 @@ public final class ScopeReplica {
     /** The remote owners this replica follows: it holds a snapshot of each, kept up by their changes. */
     public Set<NodeId> followedOwners() {
         return streams.entrySet().stream().filter(entry -> entry.getValue().hasBase()).map(Map.Entry::getKey)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Whether this replica holds a snapshot of {@code owner} (it met the owner since it last appeared). */

@@ -30,6 +30,7 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -220,7 +221,7 @@ public final class ValuePolicy {
             throw new IllegalArgumentException(type.getName() + " is a function (a lambda or method reference), and "
                     + "functions never cross the wire");
         }
-        if (java.lang.reflect.Proxy.isProxyClass(type)) {
+        if (Proxy.isProxyClass(type)) {
             throw new IllegalArgumentException(type.getName() + " is a proxy, and proxies never cross the wire");
         }
     }
@@ -236,7 +237,7 @@ public final class ValuePolicy {
         @Override
         protected Object replaceObject(Object object) throws IOException {
             Class<?> type = object.getClass();
-            if (type.isHidden() || type.isSynthetic() || java.lang.reflect.Proxy.isProxyClass(type)) {
+            if (type.isHidden() || type.isSynthetic() || Proxy.isProxyClass(type)) {
                 throw new NotSerializableException(type.getName() + " is a function or a proxy, and those never cross"
                         + " the wire");
             }

@@ -1,0 +1,25 @@
+package io.synspring.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code --peer-heap} takes the JVM's own size syntax; a bad one is refused before any peer JVM starts. */
+class PeerHeapOptionTests {
+
+    @Test
+    void readsTheJvmSizeSyntax() {
+        assertThat(ClusterBenchmark.megabytes("3g")).isEqualTo(3072);
+        assertThat(ClusterBenchmark.megabytes("512m")).isEqualTo(512);
+        assertThat(ClusterBenchmark.megabytes("262144k")).isEqualTo(256);
+        assertThat(ClusterBenchmark.Options.parse("--peer-heap", "1500M").peerHeap()).isEqualTo("1500m");
+    }
+
+    @Test
+    void refusesAnythingElseSayingWhatItTakes() {
+        assertThatThrownBy(() -> ClusterBenchmark.Options.parse("--peer-heap", "0.5g"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3g or 512m")
+                .hasMessageContaining("'0.5g'");
+    }
+}
