@@ -1,3 +1,4 @@
+/** Syn for Spring: a node (NodeRegistry), its settings, node ids and the errors the API reports. */
 @NullMarked
 package io.synspring;
 

@@ -1,3 +1,4 @@
+/** The process registry: unique names for processes anywhere in the cluster, with metadata and conflict resolution. */
 @NullMarked
 package io.synspring.registry;
 
