@@ -93,7 +93,7 @@ public final class Introductions {
 
     /** Introduces this node to {@code nodes} (with their scopes): in each scope, one snapshot for them all. */
     private void introduceTo(Map<NodeId, Set<String>> nodes) {
-        engines.forEach((scope, engine) -> engine.hello(nodes.entrySet().stream()
+        engines.forEach((scope, engine) -> engine.introduceTo(nodes.entrySet().stream()
                 .filter(node -> node.getValue().contains(scope)).map(Map.Entry::getKey).toList()));
     }
 

@@ -380,7 +380,7 @@ public final class ScopeEngine {
      * Introduces this node to {@code nodes} (all met at once: at start, or after a split heals): one snapshot,
      * encoded once, sent to each of them, asking for theirs back.
      */
-    public void hello(List<NodeId> nodes) {
+    public void introduceTo(List<NodeId> nodes) {
         if (nodes.isEmpty()) {
             return;
         }
