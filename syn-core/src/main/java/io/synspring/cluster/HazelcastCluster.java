@@ -15,6 +15,7 @@ import io.synspring.internal.transport.TransportSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,6 +87,8 @@ public final class HazelcastCluster {
     private volatile boolean merging;
     private @Nullable UUID membershipRegistration;
     private @Nullable UUID lifecycleRegistration;
+    /** With secure links: keeps Hazelcast's cluster-wide operations, open to any member, from stopping this node. */
+    private @Nullable ClusterGuard guard;
 
     public HazelcastCluster(HazelcastInstance hazelcast, TransportSettings transportSettings, Listener listener) {
         this.hazelcast = hazelcast;
@@ -234,6 +237,9 @@ public final class HazelcastCluster {
 
     /** Follows membership (the initial members are reported as up, and linked to). */
     public void start() {
+        if (secure) {
+            guard = new ClusterGuard(hazelcast, Duration.ofSeconds(1));
+        }
         lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(this::onLifecycle);
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new InitialMembershipListener() {
             @Override
@@ -254,6 +260,9 @@ public final class HazelcastCluster {
     }
 
     public void stop() {
+        if (guard != null) {
+            guard.close();
+        }
         try {
             if (membershipRegistration != null) {
                 hazelcast.getCluster().removeMembershipListener(membershipRegistration);
