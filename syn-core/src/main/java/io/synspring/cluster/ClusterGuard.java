@@ -55,7 +55,8 @@ final class ClusterGuard implements AutoCloseable {
             log.error("Refused a cluster-wide shutdown requested through {}: with secure links any Hazelcast member "
                     + "could have asked, authenticated or not. Stop a Syn node by stopping its application, and keep "
                     + "Hazelcast's port reachable from the application's hosts only", requester);
-            // Hazelcast runs the lifecycle listeners before it stops anything: an exception here keeps the member up
+            // Hazelcast runs the lifecycle listeners before it stops anything, and an exception from one ends the
+            // shutdown: the member stays up (listeners called before this one have seen SHUTTING_DOWN, though)
             throw new IllegalStateException("a Syn node with secure links refuses cluster-wide shutdowns");
         }
     }
