@@ -74,8 +74,9 @@ class HostileMemberTest {
     @Test
     void withoutSecureLinksAMemberShutsTheClusterDown() {
         try (TestCluster cluster = new TestCluster(3)) {
-            NodeRegistry a = cluster.startNode(0, UnaryOperator.identity());
-            NodeRegistry b = cluster.startNode(1, UnaryOperator.identity());
+            // no secret, even when the suite runs over secure links (-Dsyn.test.cluster-secret)
+            NodeRegistry a = cluster.startNode(0, settings -> settings.clusterSecret(null));
+            NodeRegistry b = cluster.startNode(1, settings -> settings.clusterSecret(null));
             HazelcastInstance intruder = intruder(cluster);
             try {
                 await().until(() -> a.hazelcast().getCluster().getMembers().size() == 3);
