@@ -10,8 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 
-/** How every benchmark JVM starts its Syn node: loopback TCP/IP members, never multicast. */
+/**
+ * How every benchmark JVM starts its Syn node: loopback TCP/IP members, never multicast. With the environment
+ * variable {@code SYN_BENCH_CLUSTER_SECRET} set (every JVM inherits it), the nodes share it as cluster secret.
+ */
 final class BenchNodes {
+
+    /** The environment variable holding the nodes' cluster secret, if any. */
+    static final String CLUSTER_SECRET = "SYN_BENCH_CLUSTER_SECRET";
 
     private BenchNodes() {}
 
@@ -37,6 +43,6 @@ final class BenchNodes {
             config.addListenerConfig(new ListenerConfig(listener));
         }
         return NodeRegistry.create(config, SynSettings.builder().nodeName(nodeName)
-                .requestTimeout(Duration.ofSeconds(30)).transportSsl(ssl).nodeNameInCertificate(false).build());
+                .requestTimeout(Duration.ofSeconds(30)).transportSsl(ssl).nodeNameInCertificate(false).clusterSecret(System.getenv(CLUSTER_SECRET)).build());
     }
 }

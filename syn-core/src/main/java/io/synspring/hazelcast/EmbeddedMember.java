@@ -6,12 +6,14 @@ import com.hazelcast.config.NetworkConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A Hazelcast member configuration suited to a registry: TCP/IP join with an explicit member list (never
  * multicast, no auto-detection), bound to one interface, and failure detection and split-brain merging in
  * seconds rather than Hazelcast's defaults of a minute and more. Without members it contacts no one and forms
- * a cluster of its own.
+ * a cluster of its own. Hazelcast's doors that Syn does not use are shut: no REST or memcache endpoint, no Jet,
+ * no management-center operations (shutdown, cluster state, scripts) from clients, no phone-home.
  *
  * @param clusterName the Hazelcast cluster name; only members with the same name join
  * @param bindInterface the address to bind and publish, e.g. {@code 127.0.0.1}
@@ -31,6 +33,12 @@ public record EmbeddedMember(String clusterName, String bindInterface, int port,
         members = List.copyOf(members);
     }
 
+    /**
+     * A pattern no client address matches: Hazelcast accepts management-center operations (shut the cluster
+     * down, change its state, run scripts) from any client when the list of trusted interfaces is empty.
+     */
+    static final String NO_MANAGEMENT_CLIENT = "0.0.0.0";
+
     /** A standalone loopback member: the embedded default. */
     public static EmbeddedMember standalone(String clusterName) {
         return new EmbeddedMember(clusterName, "127.0.0.1", 0, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(10),
@@ -43,6 +51,8 @@ public record EmbeddedMember(String clusterName, String bindInterface, int port,
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
         config.setProperty("hazelcast.socket.bind.any", "false");
+        config.getManagementCenterConfig().setTrustedInterfaces(Set.of(NO_MANAGEMENT_CLIENT));
+        config.getJetConfig().setEnabled(false);
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "1");
         config.setProperty("hazelcast.heartbeat.interval.seconds", seconds(heartbeatInterval));
@@ -53,6 +63,8 @@ public record EmbeddedMember(String clusterName, String bindInterface, int port,
         network.setPort(port == 0 ? 5701 : port).setPortAutoIncrement(port == 0);
         network.getInterfaces().setEnabled(true).addInterface(bindInterface);
         network.setPublicAddress(null);
+        network.getRestApiConfig().setEnabled(false);
+        network.getMemcacheProtocolConfig().setEnabled(false);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);

@@ -18,7 +18,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -79,6 +83,8 @@ public final class HazelcastCluster {
     private volatile boolean merging;
     private @Nullable UUID membershipRegistration;
     private @Nullable UUID lifecycleRegistration;
+    /** With secure links: keeps Hazelcast's cluster-wide operations, open to any member, from stopping this node. */
+    private @Nullable ClusterGuard guard;
 
     public HazelcastCluster(HazelcastInstance hazelcast, TransportSettings transportSettings, Listener listener) {
         this.hazelcast = hazelcast;
@@ -130,7 +136,42 @@ public final class HazelcastCluster {
         config.getSerializationConfig().setJavaSerializationFilterConfig(filter);
         filter.getWhitelist().addPrefixes("io.synspring.");
         allowedClassPrefixes.forEach(prefix -> filter.getWhitelist().addPrefixes(prefix));
+        List<String> open = openDoors(config);
+        if (!open.isEmpty()) {
+            log.warn("The Hazelcast configuration of Syn node {} leaves open what Syn does not use: {}. Any process "
+                    + "reaching Hazelcast's port could use it; see the embedded member's defaults", nodeName,
+                    String.join("; ", open));
+        }
         return config;
+    }
+
+    /**
+     * What {@code config} leaves open to anyone reaching the member's port, or to the network, that a Syn node
+     * does not need (the embedded member's defaults close all of it): each with the setting that closes it.
+     */
+    static List<String> openDoors(Config config) {
+        List<String> open = new ArrayList<>();
+        if (config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()) {
+            open.add("multicast join (join.multicast.enabled=false)");
+        }
+        if (config.getNetworkConfig().getRestApiConfig().isEnabled()) {
+            open.add("the REST endpoint (network.rest-api.enabled=false)");
+        }
+        if (config.getNetworkConfig().getMemcacheProtocolConfig().isEnabled()) {
+            open.add("the memcache endpoint (network.memcache-protocol.enabled=false)");
+        }
+        if (config.getManagementCenterConfig().getTrustedInterfaces().isEmpty()) {
+            open.add("management-center operations from any client, cluster shutdown included "
+                    + "(management-center.trusted-interfaces)");
+        }
+        if (config.getJetConfig().isEnabled()) {
+            open.add("Jet jobs (jet.enabled=false)");
+        }
+        String phoneHome = config.getProperty("hazelcast.phone.home.enabled");
+        if (!"false".equalsIgnoreCase(phoneHome != null ? phoneHome : System.getProperty("hazelcast.phone.home.enabled"))) {
+            open.add("phone-home to Hazelcast (hazelcast.phone.home.enabled=false)");
+        }
+        return open;
     }
 
     /** The one interface the member is bound to, or {@code null} when it listens on all of them. */
@@ -186,6 +227,9 @@ public final class HazelcastCluster {
 
     /** Follows membership (the initial members are reported as up, and linked to). */
     public void start() {
+        if (secure) {
+            guard = new ClusterGuard(hazelcast, Duration.ofSeconds(1));
+        }
         lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(this::onLifecycle);
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new InitialMembershipListener() {
             @Override
@@ -206,6 +250,9 @@ public final class HazelcastCluster {
     }
 
     public void stop() {
+        if (guard != null) {
+            guard.close();
+        }
         try {
             if (membershipRegistration != null) {
                 hazelcast.getCluster().removeMembershipListener(membershipRegistration);
