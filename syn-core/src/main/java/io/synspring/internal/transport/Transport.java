@@ -550,6 +550,7 @@ public final class Transport implements AutoCloseable {
     static final class Stats {
         private final LongAdder messagesSent = new LongAdder();
         private final LongAdder bytesSent = new LongAdder();
+        private final LongAdder writes = new LongAdder();
         private final LongAdder messagesReceived = new LongAdder();
         private final LongAdder bytesReceived = new LongAdder();
         private final LongAdder resent = new LongAdder();
@@ -561,6 +562,10 @@ public final class Transport implements AutoCloseable {
         void sent(int bytes) {
             messagesSent.increment();
             bytesSent.add(bytes);
+        }
+
+        void written(int buffers) {
+            writes.add(buffers);
         }
 
         void received(int bytes) {
@@ -589,7 +594,7 @@ public final class Transport implements AutoCloseable {
         }
 
         TransportCounts snapshot() {
-            return new TransportCounts(messagesSent.sum(), bytesSent.sum(), messagesReceived.sum(),
+            return new TransportCounts(messagesSent.sum(), bytesSent.sum(), writes.sum(), messagesReceived.sum(),
                     bytesReceived.sum(), resent.sum(), reconnects.sum(), refused.sum(), byReason(dropped),
                     byReason(undelivered));
         }

@@ -7,6 +7,7 @@ import java.util.Map;
  *
  * @param messagesSent messages queued for other nodes
  * @param bytesSent their payload bytes
+ * @param writes the writes to connections that carried them (each carries one frame or many packed together)
  * @param messagesReceived messages received from other nodes
  * @param bytesReceived their payload bytes
  * @param resent messages sent again after a connection broke
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param undelivered messages this node sent that their node could not hand to their process, by reason (the
  *     other node's drops, reported back)
  */
-public record TransportCounts(long messagesSent, long bytesSent, long messagesReceived, long bytesReceived,
+public record TransportCounts(long messagesSent, long bytesSent, long writes, long messagesReceived, long bytesReceived,
         long resent, long reconnects, long refused, Map<Transport.DropReason, Long> dropped,
         Map<Transport.DropReason, Long> undelivered) {
 
