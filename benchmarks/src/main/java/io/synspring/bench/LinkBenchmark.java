@@ -115,7 +115,7 @@ public final class LinkBenchmark {
     }
 
     private Map<String, Object> runAll() throws Exception {
-        results.put("machine", ClusterBenchmark.Machine.describe());
+        results.put("machine", Machine.describe());
         results.put("options", Map.of("rounds", options.rounds(), "messages", options.messages(), "senders",
                 options.senders(), "sinks", options.sinks(), "calls", options.calls(), "warmupCalls",
                 options.warmupCalls()));
@@ -135,7 +135,7 @@ public final class LinkBenchmark {
         }
         results.put("rounds", rounds);
         ((Map<String, Object>) results.get("machine")).put("loadAverage1mAtEnd",
-                ClusterBenchmark.Machine.loadAverage());
+                Machine.loadAverage());
         if (keyStore != null) {
             Files.deleteIfExists(keyStore.path());
             Files.deleteIfExists(keyStore.path().getParent());

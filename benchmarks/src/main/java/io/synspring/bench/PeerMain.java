@@ -8,6 +8,7 @@ import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.server.Server;
 import io.synspring.NodeRegistry;
 import io.synspring.groups.Groups;
+import io.synspring.internal.transport.TransportCounts;
 import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
 import io.synspring.process.ExitReason;
@@ -29,7 +30,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -200,6 +203,10 @@ public final class PeerMain {
             case "register":
                 timed(i -> registry.register(names[i], processes[i].ref(), null) == RegisterResult.OK);
                 return true;
+            case "register-meta":
+                // the sample's device metadata shape, kept small: two short string fields
+                timed(i -> registry.register(names[i], processes[i].ref(), deviceMeta(i)) == RegisterResult.OK);
+                return true;
             case "unregister":
                 timed(i -> registry.unregister(names[i]) == UnregisterResult.OK);
                 return true;
@@ -306,6 +313,14 @@ public final class PeerMain {
                 reply("names " + seen);
                 return true;
             }
+            case "heap":
+                reply("heap " + Machine.usedHeapAfterGc() + " " + Machine.residentBytes());
+                return true;
+            case "counts": {
+                TransportCounts counts = node.transportCounts();
+                reply("counts " + counts.messagesSent() + " " + counts.bytesSent() + " " + counts.writes());
+                return true;
+            }
             case "merged-at":
                 reply("merged " + mergedAt);
                 return true;
@@ -316,6 +331,14 @@ public final class PeerMain {
                 reply("error unknown command " + String.join(" ", command));
                 return true;
         }
+    }
+
+    /** Metadata of two small string fields, as a gateway keeps for a device. */
+    static Map<String, String> deviceMeta(int i) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("tenant", "tenant-" + (i % 100));
+        meta.put("kind", "sensor");
+        return meta;
     }
 
     private void spawn(int count, String prefix) {

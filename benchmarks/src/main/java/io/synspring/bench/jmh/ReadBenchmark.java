@@ -24,6 +24,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -108,7 +112,7 @@ public class ReadBenchmark {
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (registry.count() != size && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
 
         NodeId owner = new NodeId("other", 1);
@@ -154,24 +158,52 @@ public class ReadBenchmark {
         return probes[i];
     }
 
+    /**
+     * How much of a core the benchmark thread had in each iteration: its CPU time ({@code cpuMicros}) over the
+     * iteration's wall time ({@code wallMicros}). On a shared machine a lookup figure below its usual one with a
+     * share well below 1 was measured while other processes took the core.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class OnCpu {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+        public long cpuMicros;
+        public long wallMicros;
+        private long cpuStart;
+        private long wallStart;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            cpuStart = THREADS.getCurrentThreadCpuTime();
+            wallStart = System.nanoTime();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            cpuMicros = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1_000;
+            wallMicros = (System.nanoTime() - wallStart) / 1_000;
+        }
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Optional<Registration> registryLookup() {
+    public Optional<Registration> registryLookup(OnCpu onCpu) {
         return registry.lookup(nextName());
     }
 
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Optional<Registration> registryLookupOwnProcesses() {
+    public Optional<Registration> registryLookupOwnProcesses(OnCpu onCpu) {
         return ownRegistry.lookup(nextName());
     }
 
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Registration replicaLookup() {
+    public Registration replicaLookup(OnCpu onCpu) {
         return replica.lookup(nextName());
     }
 
