@@ -16,7 +16,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Local reads on one thread, with JMH ({@link ReadBenchmark}): lookups among 100k names, and the reads of a
  * 100k-member group. Each lookup figure is the median over {@code options.jmhForks()} forks, with every fork's
- * figure and the share of a core its thread had beside it.
+ * figure and the share of a core its thread had beside it ({@code _forks}), and the median of the forks' rates
+ * per second of CPU time the thread had ({@code _perCpuSecond}): on a shared machine, the wall-clock rate
+ * falls when other processes take the core; the rate per CPU-second falls only with what they do to the
+ * caches.
  */
 final class LookupJmh {
 
@@ -36,7 +39,7 @@ final class LookupJmh {
         String benchmark = ReadBenchmark.class.getName();
         String size = Integer.toString(options.processes());
         List<RunResult> runs = new ArrayList<>(new Runner(new OptionsBuilder()
-                .include(benchmark + ".(registryLookup|registryLookupOwnProcesses|replicaLookup)$").forks(forks)
+                .include(benchmark + ".(registryLookup|registryLookupNewString|registryLookupOwnProcesses|replicaLookup)$").forks(forks)
                 .warmupIterations(2).measurementIterations(3).param("size", size).verbosity(VerboseMode.SILENT)
                 .build()).run());
         runs.addAll(new Runner(new OptionsBuilder().include(benchmark + ".replicaMember").param("size", size)
@@ -46,6 +49,7 @@ final class LookupJmh {
             method = method.substring(method.lastIndexOf('.') + 1);
             String key = switch (method) {
                 case "registryLookup" -> "lookupsOneCoreJmh_perSecond";
+                case "registryLookupNewString" -> "lookupsOneCoreJmhNewString_perSecond";
                 case "registryLookupOwnProcesses" -> "lookupsOneCoreJmhOwnProcesses_perSecond";
                 case "replicaLookup" -> "lookupsOneCoreJmhReplicaOnly_perSecond";
                 case "replicaMembers" -> "groupMembers100kJmhReplica_ms";
@@ -60,17 +64,24 @@ final class LookupJmh {
             }
             List<Double> scores = new ArrayList<>();
             List<Double> onCpu = new ArrayList<>();
+            List<Double> perCpuSecond = new ArrayList<>();
             for (BenchmarkResult fork : run.getBenchmarkResults()) {
-                scores.add(fork.getPrimaryResult().getScore());
-                onCpu.add(onCpuShare(fork));
+                double score = fork.getPrimaryResult().getScore();
+                double share = onCpuShare(fork);
+                scores.add(score);
+                onCpu.add(share);
+                perCpuSecond.add(share > 0 ? score / share : score);
             }
             results.put(key, Math.round(Stats.median(scores)));
+            results.put(key.replace("_perSecond", "_perCpuSecond"), Math.round(Stats.median(perCpuSecond)));
             Map<String, Object> byFork = new LinkedHashMap<>(Stats.spread(scores, true));
             byFork.put("forks", scores.stream().map(Math::round).toList());
             byFork.put("onCpuShare", onCpu);
+            byFork.put("perCpuSecond", perCpuSecond.stream().map(Math::round).toList());
             results.put(key.replace("_perSecond", "_forks"), byFork);
-            BenchCluster.log("  %s: median %,.0f /s over %d forks (by fork: %s; share of a core: %s)", method,
-                    Stats.median(scores), scores.size(), byFork.get("forks"), onCpu);
+            BenchCluster.log("  %s: median %,.0f /s over %d forks (by fork: %s; share of a core: %s; per CPU-second: "
+                    + "%s)", method, Stats.median(scores), scores.size(), byFork.get("forks"), onCpu,
+                    byFork.get("perCpuSecond"));
         }
         results.put("jmhLoadAverage1mAtEnd", Machine.loadAverage());
     }

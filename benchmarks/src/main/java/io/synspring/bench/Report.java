@@ -25,6 +25,9 @@ final class Report {
             new Row("leftAfterKillOwnGroups", "left after kill, own groups /s", "", "", 0, true),
             new Row("lookupsOneCoreJmh_perSecond", "lookups, one core (JMH, Registry.lookup, another node's names) /s",
                     "0.66-0.76 million", ">= 15 million", 15_000_000, true),
+            new Row("lookupsOneCoreJmh_perCpuSecond", "(the same per second of CPU the thread had)", "", "", 0, true),
+            new Row("lookupsOneCoreJmhNewString_perSecond", "lookups, one core (JMH, Registry.lookup, a new String each"
+                    + " time) /s", "", "", 0, true),
             new Row("lookupsOneCoreJmhOwnProcesses_perSecond",
                     "lookups, one core (JMH, Registry.lookup of the node's own processes) /s", "", "", 0, true),
             new Row("lookupsOneCoreJmhReplicaOnly_perSecond", "lookups, one core (JMH, replica read) /s", "", "", 0,
