@@ -6,6 +6,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.server.Server;
+import com.sun.management.OperatingSystemMXBean;
 import io.synspring.NodeRegistry;
 import io.synspring.groups.Groups;
 import io.synspring.internal.transport.TransportCounts;
@@ -45,6 +46,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A peer JVM of the cluster benchmark: a Syn node that does what the master tells it on standard input, one
@@ -58,7 +61,7 @@ import java.util.stream.Stream;
  */
 public final class PeerMain {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PeerMain.class);
+    private static final Logger log = LoggerFactory.getLogger(PeerMain.class);
 
     static final int WORKERS = 100;
     static final int CHURN_THREADS = 8;
@@ -146,7 +149,7 @@ public final class PeerMain {
 
     /** The CPU time (ms) this JVM used so far, and that its JIT compiler threads used (-1 where unknown). */
     static long[] cpuMillis() {
-        long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        long process = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1_000_000;
         return new long[] {process, compilerCpuMillis()};
     }
