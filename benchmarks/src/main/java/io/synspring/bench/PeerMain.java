@@ -317,7 +317,7 @@ public final class PeerMain {
                 return true;
             }
             case "heap":
-                reply("heap " + Machine.usedHeapAfterGc() + " " + Machine.residentBytes());
+                reply("heap " + Machine.usedHeapAfterGc() + " " + Machine.residentBytes() + " " + registry.count());
                 return true;
             case "counts": {
                 TransportCounts counts = node.transportCounts();
