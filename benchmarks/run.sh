@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
-# Syn for Spring's cluster benchmark, in the shape of Syn's own: a master and 2 peer JVMs on this machine,
-# 100k processes (default) on the peers, 100 workers per peer, each phase timed until the master agrees.
-# Prints a table and writes benchmarks/target/results.json.
+# Syn for Spring's benchmarks; benchmarks/README.md says what each part measures and lists the options.
 #
-#   benchmarks/run.sh                          # the default size (100,000 processes), 3 rounds, + 10k scaling
-#   benchmarks/run.sh --processes 2000         # a quick look
-#   benchmarks/run.sh --sizes 10000,1000000    # phase rates at other sizes as well (1M needs ~4 GB per JVM)
-#   options: --rounds R, --no-warmup, --no-jmh, --quick, --peer-heap 3g, --out FILE
+#   benchmarks/run.sh                          # the cluster benchmark: Syn's 8 phases and every other figure
+#   benchmarks/run.sh --only phases            # some parts only
+#   benchmarks/run.sh links                    # messages and calls to processes on another node
 #
-#   benchmarks/run.sh links                    # messages and calls to processes on another node (LinkBenchmark),
-#                                              # plain TCP and mutual TLS; writes benchmarks/target/link-results.json
+# Writes benchmarks/target/results.json (links: link-results.json).
 set -euo pipefail
 main=io.synspring.bench.ClusterBenchmark
 if [[ "${1:-}" == links ]]; then

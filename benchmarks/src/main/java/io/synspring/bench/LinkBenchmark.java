@@ -33,21 +33,28 @@ import org.slf4j.LoggerFactory;
  *     {@code Long}) to B's {@code sinks} processes, names taken in turn; timed from the first send until B's
  *     processes have handled every message that was {@code SENT}. B's count must equal the number sent.
  * <li>{@code remoteSendOneProcess_perSecond}: 1 thread to the first sink alone (Erlang's one-sender shape).
- * <li>{@code call_p50_ms}, {@code call_p99_ms}, {@code call_p999_ms}: one thread calls B's {@code echo}
- *     process, one call after the other, each timed from the call until its reply completes the future.
+ * <li>{@code remoteSend_p50_ms}, {@code remoteSend_p99_ms}, {@code remoteSend_p999_ms}: 1 thread sends at half
+ *     the measured {@code remoteSend_perSecond}, paced, each message timed from when it was due until its
+ *     process handles it.
+ * <li>{@code remoteCall_p50_ms}, {@code remoteCall_p99_ms}, {@code remoteCall_p999_ms}: one thread calls B's
+ *     {@code echo} process, one call after the other, each timed from the call until its reply completes the
+ *     future.
+ * <li>{@code <key>_counts} beside each send figure: the messages sent, delivered, refused (any result but
+ *     {@code SENT}) and dropped at B, over the measured rounds.
  * </ul>
  * With TLS, the keys end in {@code _tls}. One warm-up round, then {@code --rounds} rounds in the same JVMs; each
  * figure is the median of the rounds, and each round's figure is kept under {@code rounds}.
  *
  * <p>Options: {@code --rounds 3 --messages 1000000 --senders 64 --sinks 1000 --calls 50000 --warmup-calls 20000
- * --tls both|off|on --peer-heap 1g --out target/link-results.json}. Run with {@code benchmarks/run.sh links}.
+ * --latency-seconds 2 --tls both|off|on --peer-heap 1g --out target/link-results.json}. Run with
+ * {@code benchmarks/run.sh links}.
  */
 public final class LinkBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(LinkBenchmark.class);
 
-    record Options(int rounds, int messages, int senders, int sinks, int calls, int warmupCalls, List<Boolean> tls,
-            String peerHeap, Path out, File logs) {
+    record Options(int rounds, int messages, int senders, int sinks, int calls, int warmupCalls, int latencySeconds,
+            List<Boolean> tls, String peerHeap, Path out, File logs) {
 
         static Options parse(String... args) {
             int rounds = 3;
@@ -56,6 +63,7 @@ public final class LinkBenchmark {
             int sinks = 1_000;
             int calls = 50_000;
             int warmupCalls = 20_000;
+            int latencySeconds = 2;
             String tls = "both";
             String peerHeap = "1g";
             Path out = Path.of("target", "link-results.json");
@@ -68,6 +76,7 @@ public final class LinkBenchmark {
                     case "--sinks" -> sinks = Integer.parseInt(args[++i]);
                     case "--calls" -> calls = Integer.parseInt(args[++i]);
                     case "--warmup-calls" -> warmupCalls = Integer.parseInt(args[++i]);
+                    case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
                     case "--tls" -> tls = args[++i];
                     case "--peer-heap" -> peerHeap = args[++i];
                     case "--out" -> out = Path.of(args[++i]);
@@ -81,7 +90,8 @@ public final class LinkBenchmark {
                 default -> throw new IllegalArgumentException("--tls takes both, off or on, not " + tls);
             };
             File logs = out.toAbsolutePath().getParent().resolve("link-bench-logs").toFile();
-            return new Options(rounds, messages, senders, sinks, calls, warmupCalls, modes, peerHeap, out, logs);
+            return new Options(rounds, messages, senders, sinks, calls, warmupCalls, latencySeconds, modes, peerHeap,
+                    out, logs);
         }
     }
 
@@ -115,10 +125,10 @@ public final class LinkBenchmark {
     }
 
     private Map<String, Object> runAll() throws Exception {
-        results.put("machine", ClusterBenchmark.Machine.describe());
+        results.put("machine", Machine.describe());
         results.put("options", Map.of("rounds", options.rounds(), "messages", options.messages(), "senders",
                 options.senders(), "sinks", options.sinks(), "calls", options.calls(), "warmupCalls",
-                options.warmupCalls()));
+                options.warmupCalls(), "latencySeconds", options.latencySeconds()));
         names = new String[options.sinks()];
         for (int i = 0; i < names.length; i++) {
             names[i] = "sink-" + i;
@@ -135,7 +145,7 @@ public final class LinkBenchmark {
         }
         results.put("rounds", rounds);
         ((Map<String, Object>) results.get("machine")).put("loadAverage1mAtEnd",
-                ClusterBenchmark.Machine.loadAverage());
+                Machine.loadAverage());
         if (keyStore != null) {
             Files.deleteIfExists(keyStore.path());
             Files.deleteIfExists(keyStore.path().getParent());
@@ -195,11 +205,11 @@ public final class LinkBenchmark {
 
     private void measure(String suffix) throws Exception {
         // a round's worth of each shape: with a quarter of it, the first measured round still ran half as fast
-        log("warm-up: %,d messages from 1 and from %d threads, %,d calls", options.messages(), options.senders(),
-                options.warmupCalls());
-        send(1, options.messages(), names);
-        send(options.senders(), options.messages(), names);
-        send(1, options.messages(), toOne);
+        log("warm-up: %,d messages from 1 and from %d threads, %,d calls (load average %.2f)", options.messages(),
+                options.senders(), options.warmupCalls(), Machine.loadAverage());
+        send(1, options.messages(), names, suffix, false);
+        send(options.senders(), options.messages(), names, suffix, false);
+        send(1, options.messages(), toOne, suffix, false);
         calls(options.warmupCalls());
         List<Object> one = new ArrayList<>();
         List<Object> single = new ArrayList<>();
@@ -207,11 +217,13 @@ public final class LinkBenchmark {
         List<Object> p50 = new ArrayList<>();
         List<Object> p99 = new ArrayList<>();
         List<Object> p999 = new ArrayList<>();
+        List<Object> load = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
-            log("round %d of %d", round, options.rounds());
-            one.add(send(1, options.messages(), names));
-            many.add(send(options.senders(), options.messages(), names));
-            single.add(send(1, options.messages(), toOne));
+            log("round %d of %d (load average %.2f)", round, options.rounds(), Machine.loadAverage());
+            load.add(Machine.loadAverage());
+            one.add(send(1, options.messages(), names, suffix, true));
+            many.add(send(options.senders(), options.messages(), names, suffix, true));
+            single.add(send(1, options.messages(), toOne, suffix, true));
             Histogram histogram = calls(options.calls());
             p50.add(histogram.getValueAtPercentile(50) / 1e6);
             p99.add(histogram.getValueAtPercentile(99) / 1e6);
@@ -220,9 +232,78 @@ public final class LinkBenchmark {
         put("remoteSend_perSecond" + suffix, one);
         put("remoteSend" + options.senders() + "_perSecond" + suffix, many);
         put("remoteSendOneProcess_perSecond" + suffix, single);
-        put("call_p50_ms" + suffix, p50);
-        put("call_p99_ms" + suffix, p99);
-        put("call_p999_ms" + suffix, p999);
+        put("remoteCall_p50_ms" + suffix, p50);
+        put("remoteCall_p99_ms" + suffix, p99);
+        put("remoteCall_p999_ms" + suffix, p999);
+
+        // latency of the sends at half the one-sender rate just measured, paced
+        long rate = (Long) results.get("remoteSend_perSecond" + suffix) / 2;
+        List<Object> sendP50 = new ArrayList<>();
+        List<Object> sendP99 = new ArrayList<>();
+        List<Object> sendP999 = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            load.add(Machine.loadAverage());
+            double[] latency = pacedSends(rate, names, suffix);
+            sendP50.add(latency[0]);
+            sendP99.add(latency[1]);
+            sendP999.add(latency[2]);
+        }
+        load.add(Machine.loadAverage());
+        results.put("remoteSendLatencyRate_perSecond" + suffix, rate);
+        put("remoteSend_p50_ms" + suffix, sendP50);
+        put("remoteSend_p99_ms" + suffix, sendP99);
+        put("remoteSend_p999_ms" + suffix, sendP999);
+        results.put("loadAverage1m" + suffix, load);
+    }
+
+    /**
+     * One thread sends {@code rate} messages per second for {@code options.latencySeconds()} to B's processes by
+     * name, each message the {@link System#nanoTime()} it was due at (so a sender that falls behind shows in
+     * the latency, not hidden by it); B's processes record when each arrives. Returns p50, p99, p999 in ms.
+     */
+    private double[] pacedSends(long rate, String[] targets, String suffix) throws InterruptedException {
+        int total = (int) Math.min(Integer.MAX_VALUE, rate * options.latencySeconds());
+        peer.call("reset", "ok", 30);
+        long droppedBefore = Long.parseLong(peer.call("received", "received", 30).split(" ")[2]);
+        peer.call("time-start", "ok", 30);
+        long[] byResult = new long[SendResult.values().length];
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            byResult[registry.send(targets[i % targets.length], due).ordinal()]++;
+        }
+        long sent = byResult[SendResult.SENT.ordinal()];
+        String[] reached = peer.call("await-received " + sent + " " + droppedBefore + " 300", "reached", 320)
+                .split(" ");
+        if (Long.parseLong(reached[1]) < 0) {
+            throw new IllegalStateException("node B received " + reached[2] + " of " + sent + " messages sent");
+        }
+        String[] timed = peer.call("time-stop", "timed", 30).split(" ");
+        long refused = total - sent;
+        String key = "remoteSendPaced" + suffix;
+        count(key, sent, Long.parseLong(timed[5]), refused,
+                Long.parseLong(peer.call("received", "received", 30).split(" ")[2]) - droppedBefore);
+        double[] latency = {Long.parseLong(timed[1]) / 1e6, Long.parseLong(timed[2]) / 1e6,
+                Long.parseLong(timed[3]) / 1e6};
+        log("  1 thread at %,d/s for %d s: p50 %.3f ms, p99 %.3f ms, p999 %.3f ms, max %.3f ms (%,d timed, %,d "
+                + "refused)", rate, options.latencySeconds(), latency[0], latency[1], latency[2],
+                Long.parseLong(timed[4]) / 1e6, Long.parseLong(timed[5]), refused);
+        return latency;
+    }
+
+    /** Adds a round's outcome to the totals under {@code <key>_counts}: what was sent, delivered, refused, dropped. */
+    private void count(String key, long sent, long delivered, long refused, long droppedAtB) {
+        @SuppressWarnings("unchecked")
+        Map<String, Long> counts = (Map<String, Long>) results.computeIfAbsent(key + "_counts",
+                k -> new LinkedHashMap<String, Long>());
+        counts.merge("sent", sent, Long::sum);
+        counts.merge("delivered", delivered, Long::sum);
+        counts.merge("refused", refused, Long::sum);
+        counts.merge("droppedAtReceiver", droppedAtB, Long::sum);
     }
 
     /** The median of the rounds as the figure; every round under {@code rounds}. */
@@ -239,7 +320,8 @@ public final class LinkBenchmark {
      * {@code total} messages from {@code threads} threads to B's sinks by name; the rate from the first send
      * until B's processes have handled every one that was sent.
      */
-    private long send(int threads, int total, String[] targets) throws InterruptedException {
+    private long send(int threads, int total, String[] targets, String suffix, boolean measured)
+            throws InterruptedException {
         peer.call("reset", "ok", 30);
         long droppedBefore = Long.parseLong(peer.call("received", "received", 30).split(" ")[2]);
         CountDownLatch ready = new CountDownLatch(threads);
@@ -304,7 +386,10 @@ public final class LinkBenchmark {
             }
         });
         check.put("sendersDone_perSecond", Math.round(sent / ((sendersDone - start) / 1e9)));
-        ((List<Object>) rounds.computeIfAbsent(key + "_checks", k -> new ArrayList<>())).add(check);
+        ((List<Object>) rounds.computeIfAbsent(key + suffix + "_checks", k -> new ArrayList<>())).add(check);
+        if (measured) {
+            count(key + "_perSecond" + suffix, sent, received, total - sent, dropped);
+        }
         log("  %d thread(s) to %,d process(es): %,d sent, %,d received at B (received/sent %s), dropped at B %,d, "
                 + "other results %s; %,d/s end to end, senders done at %,d/s", threads, targets.length, sent, received,
                 sent == 0 ? "-" : String.format(Locale.ROOT, "%.6f", received / (double) sent), dropped,

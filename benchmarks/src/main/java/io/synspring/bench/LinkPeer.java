@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Node B of {@link LinkBenchmark}, in a JVM of its own: {@code sinks} processes registered as
@@ -37,6 +39,7 @@ public final class LinkPeer {
         NodeRegistry node = BenchNodes.start(BenchNodes.config(cluster, port, members), "link-peer", null, ssl);
         Registry registry = node.registry();
         CountingHandler counting = new CountingHandler();
+        Recorder recorder = new Recorder(3);
         for (int i = 0; i < sinks; i++) {
             SynProcess sink = node.spawn(counting);
             check(registry.register("sink-" + i, sink.ref(), null));
@@ -55,6 +58,19 @@ public final class LinkPeer {
                     PeerMain.reply("ok");
                 }
                 case "received" -> PeerMain.reply("received " + counting.received() + " " + dropped(node));
+                case "time-start" -> {
+                    recorder = new Recorder(3);
+                    counting.timeFromSendTime(recorder);
+                    PeerMain.reply("ok");
+                }
+                case "time-stop" -> {
+                    // p50 p99 p999 max (ns) and the count of the messages timed since time-start
+                    counting.timeFromSendTime(null);
+                    Histogram timed = recorder.getIntervalHistogram();
+                    PeerMain.reply("timed " + timed.getValueAtPercentile(50) + " " + timed.getValueAtPercentile(99)
+                            + " " + timed.getValueAtPercentile(99.9) + " " + timed.getMaxValue() + " "
+                            + timed.getTotalCount());
+                }
                 case "await-received" -> {
                     // polls until the processes handled `count` messages (or a message was dropped here, beyond
                     // the `droppedBefore` already counted: a full mailbox): answers with the clock reading when they

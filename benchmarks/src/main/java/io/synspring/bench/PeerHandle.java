@@ -13,13 +13,17 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The master's side of a peer JVM: launches it with the master's own java and class path, writes commands to
- * its standard input and reads its answers ({@code "@@ "} lines) from its standard output. Its standard
- * error goes to a log file.
+ * its standard input and reads its answers ({@code "@@ "} lines) from its standard output; its other output
+ * lines are logged here. Its standard error goes to a log file.
  */
 final class PeerHandle implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(PeerHandle.class);
 
     private final String name;
     private final Process process;
@@ -154,7 +158,7 @@ final class PeerHandle implements AutoCloseable {
                 if (line.startsWith(PeerMain.PREFIX)) {
                     answers.add(line.substring(PeerMain.PREFIX.length()));
                 } else {
-                    System.err.println("[" + name + "] " + line);
+                    logger.info("[{}] {}", name, line);
                 }
             }
         } catch (IOException e) {

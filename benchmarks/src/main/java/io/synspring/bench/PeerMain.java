@@ -6,9 +6,11 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.server.Server;
+import com.sun.management.OperatingSystemMXBean;
 import io.synspring.NodeId;
 import io.synspring.NodeRegistry;
 import io.synspring.groups.Groups;
+import io.synspring.internal.transport.TransportCounts;
 import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
 import io.synspring.process.ExitReason;
@@ -29,7 +31,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +46,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A peer JVM of the cluster benchmark: a Syn node that does what the master tells it on standard input, one
@@ -55,7 +61,7 @@ import java.util.stream.Stream;
  */
 public final class PeerMain {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PeerMain.class);
+    private static final Logger log = LoggerFactory.getLogger(PeerMain.class);
 
     static final int WORKERS = 100;
     static final int CHURN_THREADS = 8;
@@ -143,7 +149,7 @@ public final class PeerMain {
 
     /** The CPU time (ms) this JVM used so far, and that its JIT compiler threads used (-1 where unknown). */
     static long[] cpuMillis() {
-        long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        long process = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1_000_000;
         return new long[] {process, compilerCpuMillis()};
     }
@@ -199,6 +205,10 @@ public final class PeerMain {
                 return true;
             case "register":
                 timed(i -> registry.register(names[i], processes[i].ref(), null) == RegisterResult.OK);
+                return true;
+            case "register-meta":
+                // the sample's device metadata shape, kept small: two short string fields
+                timed(i -> registry.register(names[i], processes[i].ref(), deviceMeta(i)) == RegisterResult.OK);
                 return true;
             case "unregister":
                 timed(i -> registry.unregister(names[i]) == UnregisterResult.OK);
@@ -306,6 +316,14 @@ public final class PeerMain {
                 reply("names " + seen);
                 return true;
             }
+            case "heap":
+                reply("heap " + Machine.usedHeapAfterGc() + " " + Machine.residentBytes() + " " + registry.count());
+                return true;
+            case "counts": {
+                TransportCounts counts = node.transportCounts();
+                reply("counts " + counts.messagesSent() + " " + counts.bytesSent() + " " + counts.writes());
+                return true;
+            }
             case "merged-at":
                 reply("merged " + mergedAt);
                 return true;
@@ -316,6 +334,14 @@ public final class PeerMain {
                 reply("error unknown command " + String.join(" ", command));
                 return true;
         }
+    }
+
+    /** Metadata of two small string fields, as a gateway keeps for a device. */
+    static Map<String, String> deviceMeta(int i) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("tenant", "tenant-" + (i % 100));
+        meta.put("kind", "sensor");
+        return meta;
     }
 
     private void spawn(int count, String prefix) {

@@ -10,15 +10,15 @@ class PeerHeapOptionTests {
 
     @Test
     void readsTheJvmSizeSyntax() {
-        assertThat(ClusterBenchmark.megabytes("3g")).isEqualTo(3072);
-        assertThat(ClusterBenchmark.megabytes("512m")).isEqualTo(512);
-        assertThat(ClusterBenchmark.megabytes("262144k")).isEqualTo(256);
-        assertThat(ClusterBenchmark.Options.parse("--peer-heap", "1500M").peerHeap()).isEqualTo("1500m");
+        assertThat(ClusterOptions.megabytes("3g")).isEqualTo(3072);
+        assertThat(ClusterOptions.megabytes("512m")).isEqualTo(512);
+        assertThat(ClusterOptions.megabytes("262144k")).isEqualTo(256);
+        assertThat(ClusterOptions.parse("--peer-heap", "1500M").peerHeap()).isEqualTo("1500m");
     }
 
     @Test
     void refusesAnythingElseSayingWhatItTakes() {
-        assertThatThrownBy(() -> ClusterBenchmark.Options.parse("--peer-heap", "0.5g"))
+        assertThatThrownBy(() -> ClusterOptions.parse("--peer-heap", "0.5g"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3g or 512m")
                 .hasMessageContaining("'0.5g'");
     }

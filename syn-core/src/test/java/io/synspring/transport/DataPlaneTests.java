@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.synspring.NodeRegistry;
 import io.synspring.NodeUnavailableException;
 import io.synspring.internal.transport.Transport;
+import io.synspring.internal.transport.TransportCounts;
 import io.synspring.process.CallRefusedException;
 import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessExitedException;
@@ -78,6 +79,9 @@ class DataPlaneTests {
             await().atMost(Duration.ofMinutes(2)).until(() -> received.sum() == sent);
             assertThat(cluster.node(1).transportCounts().dropped()).allSatisfy((reason, count) -> assertThat(count)
                     .as("dropped: %s", reason).isZero());
+            TransportCounts counts = cluster.node(0).transportCounts();
+            assertThat(counts.writes()).as("a burst's frames are packed into fewer writes").isPositive()
+                    .isLessThan(counts.messagesSent());
         }
     }
 

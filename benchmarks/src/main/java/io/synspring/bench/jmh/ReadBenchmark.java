@@ -17,6 +17,7 @@ import io.synspring.registry.ConflictResolver;
 import io.synspring.registry.Registration;
 import io.synspring.registry.Registry;
 import io.synspring.testing.LoopbackPorts;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,6 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code registryLookup}: {@link Registry#lookup} on a node of a 2-node cluster whose replica holds the
  *       100k names of the other node's processes: the public API, name check included, as a gateway finds a
  *       device connected to another node.
+ *   <li>{@code registryLookupNewString}: the same with a new String for each lookup.
  *   <li>{@code registryLookupOwnProcesses}: the same on the node running the 100k processes, where a lookup
  *       also makes sure the local process has not exited.
  *   <li>{@code replicaLookup}: the replica read under it, on a bare replica holding 100k names of another
@@ -56,8 +62,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       100k-member group of another node.
  * </ul>
  * The names looked up are distinct String instances equal to the registered ones, allocated in the order
- * they are looked up (as names freshly read from the network), and that order is shuffled: the registry's
- * entries are visited at random, not in a cache-friendly walk.
+ * they are looked up, and that order is shuffled: the registry's entries are visited at random, not in a
+ * cache-friendly walk. Each of the 100k names is looked up again on every pass, so its String has its hash
+ * cached after the first pass (a name an application keeps, such as a device's id); {@code
+ * registryLookupNewString} makes a new String for each lookup instead (a name just read from the network), so
+ * it pays for the allocation and the hash.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Djava.net.preferIPv4Stack=true", "--add-modules", "java.se",
@@ -87,6 +96,7 @@ public class ReadBenchmark {
     private ScopeReplica replica;
 
     private String[] probes;
+    private byte[][] probeBytes;
     private int next;
 
     @Setup(Level.Trial)
@@ -109,7 +119,7 @@ public class ReadBenchmark {
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (registry.count() != size && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
 
         NodeId owner = new NodeId("other", 1);
@@ -127,8 +137,10 @@ public class ReadBenchmark {
         List<String> shuffled = new ArrayList<>(names);
         Collections.shuffle(shuffled, new Random(42));
         probes = new String[size];
+        probeBytes = new byte[size][];
         for (int i = 0; i < size; i++) {
             probes[i] = new String(shuffled.get(i).toCharArray()); // allocated in the order they are looked up
+            probeBytes[i] = shuffled.get(i).getBytes(StandardCharsets.ISO_8859_1);
         }
         if (registry.count() != size || ownRegistry.count() != size || replica.names().count() != size
                 || replica.groups().memberCount("big") != size) {
@@ -155,24 +167,66 @@ public class ReadBenchmark {
         return probes[i];
     }
 
+    /** A new String each time, as a name just read from the network: its hash is not cached yet. */
+    private String nextNewName() {
+        int i = next;
+        next = i + 1 == probes.length ? 0 : i + 1;
+        return new String(probeBytes[i], StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * How much of a core the benchmark thread had in each iteration: its CPU time ({@code cpuMicros}) over the
+     * iteration's wall time ({@code wallMicros}). On a shared machine a lookup figure below its usual one with a
+     * share well below 1 was measured while other processes took the core.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class OnCpu {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+        public long cpuMicros;
+        public long wallMicros;
+        private long cpuStart;
+        private long wallStart;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            cpuStart = THREADS.getCurrentThreadCpuTime();
+            wallStart = System.nanoTime();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            cpuMicros = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1_000;
+            wallMicros = (System.nanoTime() - wallStart) / 1_000;
+        }
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Optional<Registration> registryLookup() {
+    public Optional<Registration> registryLookup(OnCpu onCpu) {
         return registry.lookup(nextName());
     }
 
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Optional<Registration> registryLookupOwnProcesses() {
+    public Optional<Registration> registryLookupNewString(OnCpu onCpu) {
+        return registry.lookup(nextNewName());
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public Optional<Registration> registryLookupOwnProcesses(OnCpu onCpu) {
         return ownRegistry.lookup(nextName());
     }
 
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Registration replicaLookup() {
+    public Registration replicaLookup(OnCpu onCpu) {
         return replica.names().lookup(nextName());
     }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,8 +68,10 @@ public final class ProcessTable {
     private final ConcurrentHashMap<Long, LocalProcess> processes = new ConcurrentHashMap<>();
     /** How many processes exited and their names and memberships are not removed by the exit hook yet. */
     private volatile int exiting;
-    /** Those exits, by local id, until the exit hook has run for them. */
-    private final ConcurrentHashMap<Long, Exit> unfinishedExits = new ConcurrentHashMap<>();
+    /** Those exits, by the order they began in (1, 2, ...), until the exit hook has run for them. */
+    private final ConcurrentSkipListMap<Long, Exit> unfinishedExits = new ConcurrentSkipListMap<>();
+    /** How many exits began: the key of the last one in {@link #unfinishedExits}. Written under its lock. */
+    private volatile long exitsBegun;
     /** Exited processes the exit hook has not been told about yet, and whether a task is telling it. */
     private final ConcurrentLinkedQueue<LocalProcess> exited = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean tellingExits = new AtomicBoolean();
@@ -124,6 +127,23 @@ public final class ProcessTable {
         return unfinishedExits.values();
     }
 
+    /**
+     * How many exits have begun since this table was made. With {@link #unfinishedExitsAfter}, a caller that
+     * must see every unfinished exit before it acts looks at each one once, not at every exit still
+     * unfinished each time (a burst of exits is thousands of them).
+     */
+    public long exitsBegun() {
+        return exitsBegun;
+    }
+
+    /**
+     * The unfinished exits that began after the first {@code begun} exits: every one of them, if {@code begun}
+     * was read from {@link #exitsBegun} before (and possibly more).
+     */
+    public Collection<Exit> unfinishedExitsAfter(long begun) {
+        return unfinishedExits.tailMap(begun, false).values();
+    }
+
     public DeliveryResult deliver(long localId, Envelope envelope) {
         LocalProcess process = processes.get(localId);
         return process == null ? DeliveryResult.NOT_ALIVE : process.deliver(envelope);
@@ -151,7 +171,7 @@ public final class ProcessTable {
         while (batch.size() < EXITS_PER_TURN && (process = exited.poll()) != null) {
             batch.add(process);
         }
-        List<Exit> exits = batch.stream().map(gone -> unfinishedExits.get(gone.ref.id())).toList();
+        List<Exit> exits = batch.stream().map(gone -> unfinishedExits.get(gone.exitNumber)).toList();
         try {
             if (!exits.isEmpty()) {
                 exitHook.processesExited(exits);
@@ -159,7 +179,7 @@ public final class ProcessTable {
         } catch (RuntimeException e) {
             log.error("cleaning up after processes {} failed", exits, e);
         } finally {
-            batch.forEach(gone -> unfinishedExits.remove(gone.ref.id()));
+            batch.forEach(gone -> unfinishedExits.remove(gone.exitNumber));
             EXITING.addAndGet(this, -batch.size());
         }
         batch.forEach(LocalProcess::cleanedUp);
@@ -178,6 +198,8 @@ public final class ProcessTable {
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final List<Consumer<ExitReason>> exitListeners = new ArrayList<>();
         private volatile @Nullable ExitReason exitReason;
+        /** Its key in {@link #unfinishedExits}, once it exits. */
+        private long exitNumber;
         /** Completes once the exit hook and the exit listeners have run. */
         final CompletableFuture<Void> done = new CompletableFuture<>();
         /** The exit hook has run: listeners added from now on run at once. Guarded by this. */
@@ -271,7 +293,11 @@ public final class ProcessTable {
                     return;
                 }
                 EXITING.incrementAndGet(ProcessTable.this);
-                unfinishedExits.put(ref.id(), new Exit(ref, reason)); // before it reads as exited: see unfinishedExits()
+                synchronized (unfinishedExits) { // numbered in the order they are listed: see exitsBegun()
+                    exitNumber = exitsBegun + 1;
+                    unfinishedExits.put(exitNumber, new Exit(ref, reason)); // before it reads as exited
+                    exitsBegun = exitNumber;
+                }
                 exitReason = reason;
             }
             processes.remove(ref.id(), this);

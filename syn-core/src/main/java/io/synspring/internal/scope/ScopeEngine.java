@@ -80,6 +80,8 @@ public final class ScopeEngine {
     private final ReplicaSink sink;
 
     // guarded by lock
+    /** How many of the node's process exits {@link #locked} has removed the entries of. Under the lock. */
+    private long exitsSwept;
     private final ArrayDeque<Loss> losses = new ArrayDeque<>();
 
     public ScopeEngine(String scope, Context context) {
@@ -554,7 +556,13 @@ public final class ScopeEngine {
         lock.lock();
         try {
             if (!context.processes().noneExiting()) {
-                context.processes().unfinishedExits().forEach(this::removeEntriesOf);
+                // each exit once, not every unfinished one each time (quadratic after a burst of exits): the
+                // entries of the exits swept before went then, and the exit hook removes anything left later
+                long begun = context.processes().exitsBegun();
+                if (begun != exitsSwept) {
+                    context.processes().unfinishedExitsAfter(exitsSwept).forEach(this::removeEntriesOf);
+                    exitsSwept = begun;
+                }
             }
             T result = action.get();
             settleLosses();

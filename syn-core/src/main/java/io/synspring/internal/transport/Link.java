@@ -253,10 +253,12 @@ final class Link {
             }
         }
         ByteBuf batch = null;
+        int writes = 0;
         for (Frame frame : frames) {
             int size = Frames.DATA_HEADER_BYTES + frame.payload().length;
             if (batch != null && batch.writableBytes() < size) {
                 target.write(batch, target.voidPromise());
+                writes++;
                 batch = null;
             }
             if (batch == null) {
@@ -266,7 +268,9 @@ final class Link {
         }
         if (batch != null) {
             target.writeAndFlush(batch, target.voidPromise());
+            writes++;
         }
+        transport.stats().written(writes);
         synchronized (this) {
             if (!frames.isEmpty()) {
                 lastWritten = Math.max(lastWritten, frames.get(frames.size() - 1).seq());

@@ -563,6 +563,7 @@ public final class Transport implements AutoCloseable {
     static final class Stats {
         private final LongAdder messagesSent = new LongAdder();
         private final LongAdder bytesSent = new LongAdder();
+        private final LongAdder writes = new LongAdder();
         private final LongAdder messagesReceived = new LongAdder();
         private final LongAdder bytesReceived = new LongAdder();
         private final LongAdder resent = new LongAdder();
@@ -574,6 +575,10 @@ public final class Transport implements AutoCloseable {
         void sent(int bytes) {
             messagesSent.increment();
             bytesSent.add(bytes);
+        }
+
+        void written(int buffers) {
+            writes.add(buffers);
         }
 
         void received(int bytes) {
@@ -602,7 +607,7 @@ public final class Transport implements AutoCloseable {
         }
 
         TransportCounts snapshot(Map<NodeId, PeerCounts> peers) {
-            return new TransportCounts(messagesSent.sum(), bytesSent.sum(), messagesReceived.sum(),
+            return new TransportCounts(messagesSent.sum(), bytesSent.sum(), writes.sum(), messagesReceived.sum(),
                     bytesReceived.sum(), resent.sum(), reconnects.sum(), refused.sum(), byReason(dropped),
                     byReason(undelivered), peers);
         }

@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param messagesSent messages queued for other nodes
  * @param bytesSent their payload bytes
+ * @param writes the writes to connections that carried them (each carries one frame or many packed together)
  * @param messagesReceived messages received from other nodes
  * @param bytesReceived their payload bytes
  * @param resent messages sent again after a connection broke
@@ -18,7 +19,7 @@ import java.util.Map;
  *     other node's drops, reported back)
  * @param peers the same counts for each node this node has a link with, and whether it is unreachable
  */
-public record TransportCounts(long messagesSent, long bytesSent, long messagesReceived, long bytesReceived,
+public record TransportCounts(long messagesSent, long bytesSent, long writes, long messagesReceived, long bytesReceived,
         long resent, long reconnects, long refused, Map<Transport.DropReason, Long> dropped,
         Map<Transport.DropReason, Long> undelivered, Map<NodeId, PeerCounts> peers) {
 

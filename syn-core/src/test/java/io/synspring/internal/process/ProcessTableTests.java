@@ -218,6 +218,37 @@ class ProcessTableTests {
     }
 
     @Test
+    void unfinishedExitsAreListedInTheOrderTheyBeganSoEachCanBeTakenOnce() throws InterruptedException {
+        CountDownLatch hookMayFinish = new CountDownLatch(1);
+        exitHook = exits -> {
+            try {
+                hookMayFinish.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        List<SynProcess> processes = IntStream.range(0, 3).mapToObj(i -> table.spawn((message, context) -> {}))
+                .toList();
+        long before = table.exitsBegun();
+
+        processes.get(0).exit(ExitReason.KILLED);
+        long afterFirst = table.exitsBegun();
+        processes.get(1).exit(ExitReason.NORMAL);
+        processes.get(2).exit(ExitReason.SHUTDOWN);
+
+        assertThat(afterFirst).isEqualTo(before + 1);
+        assertThat(table.exitsBegun()).isEqualTo(before + 3);
+        assertThat(table.unfinishedExitsAfter(before)).extracting(ProcessTable.Exit::process)
+                .containsExactly(processes.get(0).ref(), processes.get(1).ref(), processes.get(2).ref());
+        assertThat(table.unfinishedExitsAfter(afterFirst)).extracting(ProcessTable.Exit::process)
+                .containsExactly(processes.get(1).ref(), processes.get(2).ref());
+        assertThat(table.unfinishedExitsAfter(table.exitsBegun())).isEmpty();
+
+        hookMayFinish.countDown();
+        waiting().until(() -> table.unfinishedExits().isEmpty() && table.noneExiting());
+    }
+
+    @Test
     void aThrowingListenerDoesNotStopTheOthers() {
         SynProcess process = table.spawn((message, context) -> {});
         process.onExit(reason -> {
