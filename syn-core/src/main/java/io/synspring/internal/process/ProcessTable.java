@@ -234,7 +234,7 @@ public final class ProcessTable {
                     exitListeners.add(listener);
                     return;
                 }
-                reason = exitReason;
+                reason = Objects.requireNonNull(exitReason, "cleaned up before exiting");
             }
             executor.execute(() -> notifyListener(listener, reason));
         }

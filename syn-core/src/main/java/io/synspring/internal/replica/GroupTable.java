@@ -137,7 +137,7 @@ public final class GroupTable {
     void remove(String group, ProcessRef process, Reason reason, ReplicaSink sink) {
         ConcurrentHashMap<ProcessRef, Membership> members = groups.get(group);
         Membership removed = members == null ? null : members.remove(process);
-        if (removed == null) {
+        if (members == null || removed == null) {
             return;
         }
         if (members.isEmpty()) {

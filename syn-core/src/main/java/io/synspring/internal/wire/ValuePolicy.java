@@ -180,7 +180,7 @@ public final class ValuePolicy {
             }
             throw new Refused("unknown value encoding");
         } catch (Refused refused) {
-            return new RejectedValue(refused.getMessage());
+            return new RejectedValue(String.valueOf(refused.getMessage()));
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return new RejectedValue("unreadable value: " + e);
         }

@@ -174,10 +174,10 @@ public final class WireCodec {
                     long[] targets = in.readLongArray();
                     ProcessRef sender = fields.readNullableRef(in);
                     ReplyTo replyTo = in.readBoolean() ? new ReplyTo(fields.readNode(in), in.readLong()) : null;
-                    return new Deliver(from, targets, sender, fields.readValue(in), replyTo);
+                    return new Deliver(from, targets, sender, required(fields.readValue(in), "message"), replyTo);
                 }
                 case REPLY:
-                    return new Reply(from, in.readLong(), fields.readRef(in), fields.readValue(in));
+                    return new Reply(from, in.readLong(), fields.readRef(in), required(fields.readValue(in), "reply"));
                 case UNDELIVERED:
                     return new WireMessage.Undelivered(from, in.readLongArray(), in.readBoolean(), in.readLong());
                 default:
@@ -204,5 +204,13 @@ public final class WireCodec {
             last = replication.writeSnapshotPart(out, snapshot, part, registrations, memberships);
             packets.accept(out.toByteArray());
         }
+    }
+
+    /** A value the protocol never sends as null: a null one is a malformed message, refused. */
+    private static Object required(@Nullable Object value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException("a message arrived without its " + what);
+        }
+        return value;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -112,7 +113,7 @@ public class SynEndpoint {
                 Map<String, Membership> byProcess = new LinkedHashMap<>();
                 members.forEach(member -> byProcess.put(member.process().toString(), member));
                 Page<MemberEntry> page = page(byProcess.keySet().stream(), null, offset, limit,
-                        process -> member(byProcess.get(process)));
+                        process -> member(Objects.requireNonNull(byProcess.get(process))));
                 return new GroupMembers(name, members.size(), page);
             }
         } catch (IllegalArgumentException invalid) {
