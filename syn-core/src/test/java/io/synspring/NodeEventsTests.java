@@ -44,8 +44,12 @@ class NodeEventsTests {
             cluster.shutdown(1);
             cluster.terminate(2);
             await().until(() -> log.nodeEvents().stream().filter(NodeEvent.Down.class::isInstance).count() == 2);
+            assertThat(of(log, leaverId)).extracting(Object::getClass)
+                    .containsExactly(NodeEvent.Up.class, NodeEvent.Synced.class, NodeEvent.Down.class);
             assertThat(of(log, leaverId)).last().isInstanceOfSatisfying(NodeEvent.Down.class,
                     down -> assertThat(down.left()).isTrue());
+            assertThat(of(log, crasherId)).extracting(Object::getClass)
+                    .containsExactly(NodeEvent.Up.class, NodeEvent.Synced.class, NodeEvent.Down.class);
             assertThat(of(log, crasherId)).last().isInstanceOfSatisfying(NodeEvent.Down.class,
                     down -> assertThat(down.left()).isFalse());
             assertThat(watcher.registry().lookup("device")).isEmpty();

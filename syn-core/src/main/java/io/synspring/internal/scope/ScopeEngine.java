@@ -454,6 +454,7 @@ public final class ScopeEngine {
             }
         } else if (message instanceof WireMessage.Leaving) {
             peers.remove(from);
+            syncedPeers.remove(from); // it is going: its down event follows, not an unsynced one
             replica.dropOwner(from, new Reason.NodeDown(from), sink);
         } else if (message instanceof WireMessage.Beacon beacon) {
             replica.announced(from, beacon.seq());
