@@ -6,7 +6,6 @@ import io.synspring.process.SendResult;
 import io.synspring.registry.Registry;
 import io.synspring.testing.LoopbackPorts;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
