@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,30 +35,23 @@ public final class EventBus {
         listeners.remove(listener);
     }
 
-    /** Hands {@code event} to the listeners, after every event published before it. */
+    /** Hands {@code event} to the listeners' {@code onNodeEvent}, after every event published before it. */
     public void publish(NodeEvent event) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        serial.execute(() -> {
-            for (SynEventListener listener : listeners) {
-                try {
-                    listener.onNodeEvent(event);
-                } catch (RuntimeException e) {
-                    log.warn("node listener {} failed on {}", listener, event, e);
-                }
-            }
-        });
+        deliver(event, SynEventListener::onNodeEvent);
     }
 
     public void publish(SynEvent event) {
+        deliver(event, SynEventListener::onEvent);
+    }
+
+    private <E> void deliver(E event, BiConsumer<SynEventListener, E> handler) {
         if (listeners.isEmpty()) {
             return;
         }
         serial.execute(() -> {
             for (SynEventListener listener : listeners) {
                 try {
-                    listener.onEvent(event);
+                    handler.accept(listener, event);
                 } catch (RuntimeException e) {
                     log.warn("event listener {} failed on {}", listener, event, e);
                 }
