@@ -318,6 +318,8 @@ public final class NodeRegistry implements AutoCloseable {
         // exits then stay local (a scope that has left sends nothing more).
         engines.values().forEach(ScopeEngine::leave);
         engines.values().forEach(engine -> engine.awaitFlushed(Duration.ofSeconds(5)));
+        // and received: otherwise Hazelcast may report this node gone first, and the others take it for a failure
+        cluster.transport().awaitAcknowledged(Duration.ofSeconds(1));
         try {
             processes.exitAll(ExitReason.SHUTDOWN).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

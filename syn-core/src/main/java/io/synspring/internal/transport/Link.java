@@ -106,12 +106,29 @@ final class Link {
                 }
             }
         }
-        transport.stats().sent(payload.length);
         counts.sent(payload.length);
         if (drain) {
             scheduleDrain();
         }
         return Transport.Outcome.SENT;
+    }
+
+    /** Waits until the peer acknowledged everything sent so far, the link closed, or {@code deadline} (nanoTime). */
+    synchronized void awaitAcknowledged(long deadline) {
+        waiting++;
+        try {
+            while (!closed && !unacked.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting--;
+        }
     }
 
     private boolean awaitRoom(int bytes, long waitNanos) {
@@ -179,7 +196,6 @@ final class Link {
             unwritten.addAll(unacked);
             Frame first = unacked.peek();
             if (first != null && first.seq() <= lastWritten) {
-                transport.stats().resent(lastWritten - first.seq() + 1);
                 counts.resent(lastWritten - first.seq() + 1);
             }
             drainScheduled = true;
@@ -196,7 +212,6 @@ final class Link {
                 downSince = System.nanoTime();
                 unwritten.clear();
                 if (!closed) {
-                    transport.stats().reconnect();
                     counts.reconnect();
                 }
             } else if (connecting == handler) {

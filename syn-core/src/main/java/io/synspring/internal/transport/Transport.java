@@ -33,6 +33,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -235,7 +236,12 @@ public final class Transport implements AutoCloseable {
             session.dropConnection();
         }
         unreachable.remove(peer);
-        peerStats.remove(peer);
+        synchronized (peerStats) {
+            PeerStats gone = peerStats.remove(peer);
+            if (gone != null) {
+                stats.departed.add(gone);
+            }
+        }
     }
 
     /**
@@ -251,6 +257,19 @@ public final class Transport implements AutoCloseable {
         return link.send(payload, bounded, settings.backpressureWait().toNanos());
     }
 
+    /**
+     * Waits, up to {@code timeout}, until every reachable peer acknowledged what was sent to it: a node that
+     * leaves calls it so that its goodbye arrives before Hazelcast reports it gone.
+     */
+    public void awaitAcknowledged(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        links.forEach((peer, link) -> {
+            if (!unreachable.contains(peer)) {
+                link.awaitAcknowledged(deadline);
+            }
+        });
+    }
+
     /** The peers with a link that has not delivered for longer than the settings allow. */
     public Set<NodeId> unreachablePeers() {
         return new TreeSet<>(unreachable);
@@ -259,8 +278,15 @@ public final class Transport implements AutoCloseable {
     /** Counts of what crossed the links. */
     public TransportCounts counts() {
         Map<NodeId, PeerCounts> peers = new HashMap<>();
-        peerStats.forEach((peer, counts) -> peers.put(peer, counts.snapshot(unreachable.contains(peer))));
-        return stats.snapshot(peers);
+        PeerStats total = new PeerStats();
+        synchronized (peerStats) { // the totals count a departing peer once, before and after it departs
+            total.add(stats.departed);
+            peerStats.forEach((peer, counts) -> {
+                peers.put(peer, counts.snapshot(unreachable.contains(peer)));
+                total.add(counts);
+            });
+        }
+        return stats.snapshot(total, peers);
     }
 
     /** Counts a message that arrived but could not be handed to its process. */
@@ -513,7 +539,6 @@ public final class Transport implements AutoCloseable {
                     return;
                 }
                 current.lastReceived = seq;
-                stats.received(frame.readableBytes());
                 current.counts.received(frame.readableBytes());
                 try {
                     receiver.received(current.peer, ByteBufUtil.getBytes(frame));
@@ -559,39 +584,20 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** The transport's counters. */
+    /**
+     * The transport's own counters. What is counted per message is counted per peer only ({@link PeerStats}):
+     * the totals add up the current peers and {@link #departed}, the peers that left.
+     */
     static final class Stats {
-        private final LongAdder messagesSent = new LongAdder();
-        private final LongAdder bytesSent = new LongAdder();
+        /** The counts of the peers that left, so that the totals never go down. Guarded by the peers' map. */
+        private final PeerStats departed = new PeerStats();
         private final LongAdder writes = new LongAdder();
-        private final LongAdder messagesReceived = new LongAdder();
-        private final LongAdder bytesReceived = new LongAdder();
-        private final LongAdder resent = new LongAdder();
-        private final LongAdder reconnects = new LongAdder();
         private final LongAdder refused = new LongAdder();
         private final Map<DropReason, LongAdder> dropped = new ConcurrentHashMap<>();
         private final Map<DropReason, LongAdder> undelivered = new ConcurrentHashMap<>();
 
-        void sent(int bytes) {
-            messagesSent.increment();
-            bytesSent.add(bytes);
-        }
-
         void written(int buffers) {
             writes.add(buffers);
-        }
-
-        void received(int bytes) {
-            messagesReceived.increment();
-            bytesReceived.add(bytes);
-        }
-
-        void resent(long frames) {
-            resent.add(frames);
-        }
-
-        void reconnect() {
-            reconnects.increment();
         }
 
         void refused() {
@@ -606,10 +612,10 @@ public final class Transport implements AutoCloseable {
             undelivered.computeIfAbsent(reason, r -> new LongAdder()).add(count);
         }
 
-        TransportCounts snapshot(Map<NodeId, PeerCounts> peers) {
-            return new TransportCounts(messagesSent.sum(), bytesSent.sum(), writes.sum(), messagesReceived.sum(),
-                    bytesReceived.sum(), resent.sum(), reconnects.sum(), refused.sum(), byReason(dropped),
-                    byReason(undelivered), peers);
+        TransportCounts snapshot(PeerStats total, Map<NodeId, PeerCounts> peers) {
+            return new TransportCounts(total.messagesSent.sum(), total.bytesSent.sum(), writes.sum(),
+                    total.messagesReceived.sum(), total.bytesReceived.sum(), total.resent.sum(),
+                    total.reconnects.sum(), refused.sum(), byReason(dropped), byReason(undelivered), peers);
         }
 
         private static Map<DropReason, Long> byReason(Map<DropReason, LongAdder> counts) {
@@ -647,6 +653,16 @@ public final class Transport implements AutoCloseable {
 
         void reconnect() {
             reconnects.increment();
+        }
+
+        /** Adds {@code other}'s counts to these. */
+        void add(PeerStats other) {
+            messagesSent.add(other.messagesSent.sum());
+            bytesSent.add(other.bytesSent.sum());
+            messagesReceived.add(other.messagesReceived.sum());
+            bytesReceived.add(other.bytesReceived.sum());
+            resent.add(other.resent.sum());
+            reconnects.add(other.reconnects.sum());
         }
 
         PeerCounts snapshot(boolean unreachable) {
