@@ -1,5 +1,6 @@
 package io.synspring;
 
+import static io.synspring.testing.EventAssertions.assertThatEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,7 +76,8 @@ class ReconnectTests {
             await().until(() -> log.about("device-1").size() >= expected.size()
                     && cluster.node(log.index()).registry().lookup("device-1").isPresent()
                     && cluster.node(log.index()).registry().lookup("device-1").get().process().equals(last.ref()));
-            assertThat(log.about("device-1")).as("events of node %d", log.index() + 1).isEqualTo(expected);
+            assertThatEvents(log.about("device-1")).as("events of node %d", log.index() + 1)
+                    .containsExactlyElementsOf(expected);
         }
     }
 
@@ -106,7 +108,8 @@ class ReconnectTests {
             await().until(() -> groupEvents(log, "tenant-1").size() >= expected.size()
                     && cluster.node(log.index()).groups().members("tenant-1").stream().map(Membership::process)
                             .toList().equals(List.of(last.ref())));
-            assertThat(groupEvents(log, "tenant-1")).as("events of node %d", log.index() + 1).isEqualTo(expected);
+            assertThatEvents(groupEvents(log, "tenant-1")).as("events of node %d", log.index() + 1)
+                    .containsExactlyElementsOf(expected);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.synspring.faults;
 
+import static io.synspring.testing.EventAssertions.assertThatEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,15 +55,15 @@ class ResyncTests {
             await().until(() -> observer.registry().count() == 1 && observer.registry().lookup(MARKER).isPresent()
                     && observer.groups().memberCount("tenant") == 0);
             Reason resync = Reason.RESYNC;
-            assertThat(log.about("killed")).containsExactly(
+            assertThatEvents(log.about("killed")).containsExactly(
                     new SynEvent.Registered("default", "killed", killed.ref(), null, Reason.NORMAL),
                     new SynEvent.Unregistered("default", "killed", killed.ref(), null, resync));
-            assertThat(log.of(SynEvent.Left.class)).containsExactly(
+            assertThatEvents(log.of(SynEvent.Left.class)).containsExactly(
                     new SynEvent.Left("default", "tenant", killed.ref(), null, resync));
-            assertThat(log.about("unregistered")).containsExactly(
+            assertThatEvents(log.about("unregistered")).containsExactly(
                     new SynEvent.Registered("default", "unregistered", unregistered.ref(), null, Reason.NORMAL),
                     new SynEvent.Unregistered("default", "unregistered", unregistered.ref(), null, resync));
-            assertThat(log.about(MARKER)).containsExactly(
+            assertThatEvents(log.about(MARKER)).containsExactly(
                     new SynEvent.Registered("default", MARKER, added.ref(), null, resync));
             assertThat(observer.nodes()).hasSize(2); // it stayed in the cluster: no NODE_DOWN, no NODE_UP
         }

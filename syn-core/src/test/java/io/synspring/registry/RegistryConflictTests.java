@@ -1,6 +1,8 @@
 package io.synspring.registry;
 
 import static io.synspring.registry.Awaits.await;
+import static io.synspring.testing.EventAssertions.assertThatEvent;
+import static io.synspring.testing.EventAssertions.assertThatEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synspring.NodeId;
@@ -81,14 +83,15 @@ class RegistryConflictTests {
                 EventLog log = logs.get(i);
                 await().until(() -> log.about("older-main").size() == 3);
                 List<SynEvent> events = log.about("older-main");
-                assertThat(events.get(0)).isEqualTo(
+                assertThatEvent(events.get(0)).isEqualTo(
                         new SynEvent.Registered("default", "older-main", mainOld.ref(), "main", Reason.NORMAL));
-                assertThat(events.get(1)).isEqualTo(new SynEvent.Unregistered("default", "older-main", mainOld.ref(),
-                        "main", Reason.CONFLICT_RESOLUTION));
+                assertThatEvent(events.get(1)).isEqualTo(
+                        new SynEvent.Unregistered("default", "older-main", mainOld.ref(), "main",
+                                Reason.CONFLICT_RESOLUTION));
                 assertThat(events.get(2)).isInstanceOf(SynEvent.Registered.class)
                         .extracting(SynEvent::process, SynEvent::meta).containsExactly(isolatedNew.ref(), "isolated");
                 assertThat(events.get(2).reason()).isIn(Reason.CONFLICT_RESOLUTION, new Reason.NodeUp(isolated.node()));
-                assertThat(log.about("older-isolated"))
+                assertThatEvents(log.about("older-isolated"))
                         .containsExactly(new SynEvent.Registered("default", "older-isolated", mainNew.ref(), "main",
                                 Reason.NORMAL));
             }
@@ -96,14 +99,16 @@ class RegistryConflictTests {
             assertThat(logs.get(1).about("older-main").get(2).reason()).isEqualTo(Reason.CONFLICT_RESOLUTION);
             EventLog isolatedLog = logs.get(2);
             await().until(() -> isolatedLog.about("older-isolated").size() == 3);
-            assertThat(isolatedLog.about("older-isolated")).containsExactly(
+            assertThatEvents(isolatedLog.about("older-isolated"))
+                    .containsExactly(
                     new SynEvent.Registered("default", "older-isolated", isolatedOld.ref(), "isolated", Reason.NORMAL),
                     new SynEvent.Unregistered("default", "older-isolated", isolatedOld.ref(), "isolated",
                             Reason.CONFLICT_RESOLUTION),
                     new SynEvent.Registered("default", "older-isolated", mainNew.ref(), "main",
                             Reason.CONFLICT_RESOLUTION));
-            assertThat(isolatedLog.about("older-main")).containsExactly(new SynEvent.Registered("default",
-                    "older-main", isolatedNew.ref(), "isolated", Reason.NORMAL));
+            assertThatEvents(isolatedLog.about("older-main"))
+                    .containsExactly(new SynEvent.Registered("default", "older-main", isolatedNew.ref(), "isolated",
+                            Reason.NORMAL));
             // the losers' exits removed nothing else: their names had already gone by conflict resolution
             for (EventLog log : logs) {
                 assertThat(log.all()).noneMatch(event -> event.reason() instanceof Reason.ProcessExited);
@@ -182,7 +187,7 @@ class RegistryConflictTests {
                 }
             }
             await().until(() -> logs.get(2).about("keep").size() == 3);
-            assertThat(logs.get(2).about("keep")).containsExactly(
+            assertThatEvents(logs.get(2).about("keep")).containsExactly(
                     new SynEvent.Registered("default", "keep", isolatedSide.get("keep").ref(), "loser", Reason.NORMAL),
                     new SynEvent.Unregistered("default", "keep", isolatedSide.get("keep").ref(), "loser",
                             Reason.CONFLICT_RESOLUTION),

@@ -1,6 +1,8 @@
 package io.synspring.registry;
 
 import static io.synspring.registry.Awaits.await;
+import static io.synspring.testing.EventAssertions.assertThatEvent;
+import static io.synspring.testing.EventAssertions.assertThatEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +15,7 @@ import io.synspring.process.SendResult;
 import io.synspring.process.SynProcess;
 import io.synspring.testing.EventLog;
 import io.synspring.testing.TestCluster;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +88,14 @@ class RegistryPropagationTests {
         }
         awaitEvents("prop-register", 1);
         for (EventLog log : logs) {
-            assertThat(log.about("prop-register")).containsExactly(new SynEvent.Registered(
+            assertThatEvents(log.about("prop-register")).containsExactly(new SynEvent.Registered(
                     "default", "prop-register", process.ref(), Map.of("fw", "1.2"), Reason.NORMAL));
         }
     }
 
     @Test
     void reRegisteringWithOtherMetaUpdatesEverywhereAndIdenticalMetaChangesNothing() {
+        Instant start = Instant.now();
         SynProcess process = idle(1);
         assertThat(registry(1).register("prop-meta", process.ref(), "v1")).isEqualTo(RegisterResult.OK);
         awaitEvents("prop-meta", 1);
@@ -106,13 +110,17 @@ class RegistryPropagationTests {
         // a later change is the barrier: once seen, an event for the no-ops would have been seen before it
         assertThat(registry(1).register("prop-meta", process.ref(), "v3")).isEqualTo(RegisterResult.OK);
         awaitEvents("prop-meta", 3);
+        Instant end = Instant.now();
 
         for (int i = 0; i < 3; i++) {
-            assertThat(logs.get(i).about("prop-meta")).containsExactly(
+            assertThatEvents(logs.get(i).about("prop-meta")).containsExactly(
                     new SynEvent.Registered("default", "prop-meta", process.ref(), "v1", Reason.NORMAL),
                     new SynEvent.RegistryUpdated("default", "prop-meta", process.ref(), "v2", "v1", Reason.NORMAL),
                     new SynEvent.RegistryUpdated("default", "prop-meta", process.ref(), "v3", "v2", Reason.NORMAL));
             assertThat(registry(i).lookup("prop-meta")).map(Registration::meta).contains("v3");
+            // each node stamps its events when it applies the change
+            assertThat(logs.get(i).about("prop-meta")).extracting(SynEvent::time).isSorted()
+                    .allSatisfy(time -> assertThat(time).isBetween(start, end));
         }
     }
 
@@ -128,7 +136,7 @@ class RegistryPropagationTests {
         awaitEvents("prop-unregister", 2);
         for (int i = 0; i < 3; i++) {
             assertThat(registry(i).lookup("prop-unregister")).isEmpty();
-            assertThat(logs.get(i).about("prop-unregister")).containsExactly(
+            assertThatEvents(logs.get(i).about("prop-unregister")).containsExactly(
                     new SynEvent.Registered("default", "prop-unregister", process.ref(), "meta", Reason.NORMAL),
                     new SynEvent.Unregistered("default", "prop-unregister", process.ref(), "meta", Reason.NORMAL));
         }
@@ -211,13 +219,13 @@ class RegistryPropagationTests {
         }
         awaitEvents("prop-routed", 1);
         for (EventLog log : logs) {
-            assertThat(log.about("prop-routed")).containsExactly(new SynEvent.Registered(
+            assertThatEvents(log.about("prop-routed")).containsExactly(new SynEvent.Registered(
                     "default", "prop-routed", remote.ref(), "from node 1", Reason.NORMAL));
         }
         // a metadata change routed the same way
         assertThat(registry(1).register("prop-routed", remote.ref(), "from node 2")).isEqualTo(RegisterResult.OK);
         awaitEvents("prop-routed", 2);
-        assertThat(logs.get(0).about("prop-routed").get(1)).isEqualTo(new SynEvent.RegistryUpdated(
+        assertThatEvent(logs.get(0).about("prop-routed").get(1)).isEqualTo(new SynEvent.RegistryUpdated(
                 "default", "prop-routed", remote.ref(), "from node 2", "from node 1", Reason.NORMAL));
     }
 
@@ -334,14 +342,14 @@ class RegistryPropagationTests {
         await().until(() -> crashing.exitReason().isPresent());
         assertThat(crashing.exitReason()).contains(crash);
         Map<String, Consumer<SynEvent.Unregistered>> expected = Map.of(
-                "exit-stopped-1", event -> assertThat(event).isEqualTo(new SynEvent.Unregistered("default",
-                        "exit-stopped-1", stopped.ref(), "s", new Reason.ProcessExited(ExitReason.NORMAL))),
+                "exit-stopped-1", event -> assertThatEvent(event).isEqualTo(new SynEvent.Unregistered(
+                        "default", "exit-stopped-1", stopped.ref(), "s", new Reason.ProcessExited(ExitReason.NORMAL))),
                 "exit-stopped-2", event -> assertThat(event.reason())
                         .isEqualTo(new Reason.ProcessExited(ExitReason.NORMAL)),
                 "exit-killed", event -> assertThat(event.reason())
                         .isEqualTo(new Reason.ProcessExited(ExitReason.KILLED)),
-                "exit-crashed", event -> assertThat(event).isEqualTo(new SynEvent.Unregistered("default",
-                        "exit-crashed", crashing.ref(), "c", new Reason.ProcessExited(crash))));
+                "exit-crashed", event -> assertThatEvent(event).isEqualTo(new SynEvent.Unregistered(
+                        "default", "exit-crashed", crashing.ref(), "c", new Reason.ProcessExited(crash))));
         expected.forEach((name, check) -> {
             awaitEvents(name, 2);
             for (int i = 0; i < 3; i++) {

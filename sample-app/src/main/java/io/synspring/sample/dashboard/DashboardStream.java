@@ -85,7 +85,7 @@ public class DashboardStream implements SmartLifecycle {
     /** Every registry and group event of this node, from the starter's ApplicationEvent bridge. */
     @EventListener
     public void on(SynApplicationEvent event) {
-        if (!incoming.offer(EventView.of(event.getEvent(), System.currentTimeMillis()))) {
+        if (!incoming.offer(EventView.of(event.getEvent(), event.getTimestamp()))) {
             overflow.incrementAndGet();
         }
     }

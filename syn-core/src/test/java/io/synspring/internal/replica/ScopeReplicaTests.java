@@ -1,5 +1,6 @@
 package io.synspring.internal.replica;
 
+import static io.synspring.testing.EventAssertions.assertThatEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -162,7 +163,7 @@ class ScopeReplicaTests {
             replica.applyLocal(register("n", A1, Map.of("fw", "1.2"), 10), sink);
 
             assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, Map.of("fw", "1.2"), 10));
-            assertThat(sink.take()).containsExactly(registered("n", A1, Map.of("fw", "1.2"), Reason.NORMAL));
+            assertThatEvents(sink.take()).containsExactly(registered("n", A1, Map.of("fw", "1.2"), Reason.NORMAL));
             assertThat(replica.names().lookup("other")).isNull();
         }
 
@@ -175,7 +176,7 @@ class ScopeReplicaTests {
             replica.applyLocal(register("n", A1, "v2", 11), sink);
 
             assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "v2", 11));
-            assertThat(sink.take()).containsExactly(
+            assertThatEvents(sink.take()).containsExactly(
                     new SynEvent.RegistryUpdated(SCOPE, "n", A1, "v2", "v1", Reason.NORMAL));
             assertThat(replica.names().count()).isEqualTo(1);
             assertThat(replica.names().count(A)).isEqualTo(1);
@@ -207,7 +208,7 @@ class ScopeReplicaTests {
             replica.applyLocal(unregister("n", A1, Reason.NORMAL), sink);
             replica.applyLocal(unregister("x", A1, KILLED), sink);
 
-            assertThat(sink.take()).containsExactly(unregistered("n", A1, "m", Reason.NORMAL),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", A1, "m", Reason.NORMAL),
                     unregistered("x", A1, "mx", KILLED));
             assertThat(replica.names().lookup("n")).isNull();
             assertThat(replica.names().lookup("x")).isNull();
@@ -275,7 +276,7 @@ class ScopeReplicaTests {
             replica.receive(batch(A, 1, register("n", A1, "v1", 10), register("n", A1, "v2", 11),
                     register("n", A1, "v2", 12), unregister("n", A1, KILLED)), sink);
 
-            assertThat(sink.take()).containsExactly(registered("n", A1, "v1", Reason.NORMAL),
+            assertThatEvents(sink.take()).containsExactly(registered("n", A1, "v1", Reason.NORMAL),
                     new SynEvent.RegistryUpdated(SCOPE, "n", A1, "v2", "v1", Reason.NORMAL),
                     unregistered("n", A1, "v2", KILLED));
         }
@@ -293,7 +294,7 @@ class ScopeReplicaTests {
             assertThat(replica.names().lookup("b")).isNotNull();
             assertThat(replica.groups().memberCount("g")).isZero();
             assertThat(replica.names().lookup("ok")).isNotNull();
-            assertThat(sink.take()).containsExactly(registered("ok", A1, null, Reason.NORMAL));
+            assertThatEvents(sink.take()).containsExactly(registered("ok", A1, null, Reason.NORMAL));
         }
     }
 
@@ -309,7 +310,7 @@ class ScopeReplicaTests {
             replica.applyLocal(join("g", A1, "m2"), sink);
             replica.applyLocal(leave("g", A1, KILLED), sink);
 
-            assertThat(sink.take()).containsExactly(new SynEvent.Joined(SCOPE, "g", A1, "m1", Reason.NORMAL),
+            assertThatEvents(sink.take()).containsExactly(new SynEvent.Joined(SCOPE, "g", A1, "m1", Reason.NORMAL),
                     new SynEvent.GroupUpdated(SCOPE, "g", A1, "m2", "m1", Reason.NORMAL),
                     new SynEvent.Left(SCOPE, "g", A1, "m2", KILLED));
         }
@@ -431,7 +432,7 @@ class ScopeReplicaTests {
             assertThat(replica.receive(batch(A, 2, register("n", A1, "v2", 2), register("m", A1, null, 3)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
 
-            assertThat(sink.take()).containsExactly(registered("m", A1, null, Reason.NORMAL));
+            assertThatEvents(sink.take()).containsExactly(registered("m", A1, null, Reason.NORMAL));
         }
 
         @Test
@@ -451,7 +452,7 @@ class ScopeReplicaTests {
             assertThat(replica.receive(batch(A, 2, register("n", A1, "v2", 2), register("m", A1, null, 3)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
 
-            assertThat(sink.take()).containsExactly(
+            assertThatEvents(sink.take()).containsExactly(
                     new SynEvent.RegistryUpdated(SCOPE, "n", A1, "v2", "v1", Reason.NORMAL),
                     registered("m", A1, null, Reason.NORMAL),
                     unregistered("n", A1, "v2", Reason.NORMAL),
@@ -493,7 +494,7 @@ class ScopeReplicaTests {
                     List.of(new Membership("h", A2, "h2", 7), new Membership("k", A1, null, 7))), nodeUp, sink);
 
             assertThat(applied).isTrue();
-            assertThat(sink.take()).containsExactlyInAnyOrder(unregistered("x", A1, "x", nodeUp),
+            assertThatEvents(sink.take()).containsExactlyInAnyOrder(unregistered("x", A1, "x", nodeUp),
                     new SynEvent.RegistryUpdated(SCOPE, "y", A1, "y2", "y1", nodeUp),
                     registered("z", A2, "z", nodeUp),
                     new SynEvent.Left(SCOPE, "g", A1, "g", nodeUp),
@@ -538,7 +539,7 @@ class ScopeReplicaTests {
 
             assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A2, "a2", 2));
             assertThat(resolved).isEmpty();
-            assertThat(sink.take()).containsExactly(unregistered("n", A1, "a1", Reason.NORMAL),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", A1, "a1", Reason.NORMAL),
                     registered("n", A2, "a2", Reason.NORMAL));
         }
 
@@ -572,7 +573,7 @@ class ScopeReplicaTests {
             assertThat(replica.names().lookup("n").meta()).isEqualTo("v2");
             assertThat(replica.names().lookup("five")).isNotNull();
             assertThat(replica.needsSnapshot(A)).isFalse();
-            assertThat(sink.take()).containsExactly(
+            assertThatEvents(sink.take()).containsExactly(
                     new SynEvent.RegistryUpdated(SCOPE, "n", A1, "v2", "v1", Reason.NORMAL),
                     registered("five", A1, null, Reason.NORMAL));
             assertThat(replica.receive(batch(A, 6, register("six", A1, null, 6)), sink))
@@ -645,7 +646,7 @@ class ScopeReplicaTests {
             assertThat(replica.groups().groupsOf(A1)).containsExactly("g");
             assertThat(replica.names().count(A)).isEqualTo(2);
             assertThat(replica.needsSnapshot(A)).isFalse();
-            assertThat(sink.take()).contains(unregistered("old", A1, null, Reason.NORMAL),
+            assertThatEvents(sink.take()).contains(unregistered("old", A1, null, Reason.NORMAL),
                     registered("new", A2, null, Reason.NORMAL));
         }
 
@@ -659,7 +660,7 @@ class ScopeReplicaTests {
             replica.receive(part(A, 3, 1, true, List.of(reg("b", A1, null, 1)), List.of()), Reason.NORMAL, sink);
 
             assertThat(replica.followedOwners()).containsExactly(A);
-            assertThat(sink.take()).containsExactly(registered("a", A1, null, nodeUp),
+            assertThatEvents(sink.take()).containsExactly(registered("a", A1, null, nodeUp),
                     registered("b", A1, null, nodeUp));
         }
 
@@ -714,7 +715,7 @@ class ScopeReplicaTests {
             replica.receive(part(A, 4, 0, false, List.of(reg("n", A2, null, 3)), List.of()), Reason.NORMAL, sink);
 
             assertThat(replica.names().lookup("n").process()).isEqualTo(A2);
-            assertThat(sink.take()).containsExactly(unregistered("n", A1, null, Reason.NORMAL),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", A1, null, Reason.NORMAL),
                     registered("n", A2, null, Reason.NORMAL));
         }
 
@@ -762,7 +763,7 @@ class ScopeReplicaTests {
 
             replica.dropOwner(A, down, sink);
 
-            assertThat(sink.take()).containsExactlyInAnyOrder(unregistered("a1", A1, "m", down),
+            assertThatEvents(sink.take()).containsExactlyInAnyOrder(unregistered("a1", A1, "m", down),
                     unregistered("a2", A2, null, down), new SynEvent.Left(SCOPE, "g", A1, "gm", down),
                     new SynEvent.Left(SCOPE, "h", A2, null, down));
             assertThat(replica.names().count()).isEqualTo(1);
@@ -792,7 +793,7 @@ class ScopeReplicaTests {
             replica.receive(snapshot(A, 2, List.of(reg("a", A1, null, 1), reg("late", A1, null, 2)), List.of()),
                     new Reason.NodeUp(A), sink);
 
-            assertThat(sink.take()).containsExactlyInAnyOrder(registered("a", A1, null, new Reason.NodeUp(A)),
+            assertThatEvents(sink.take()).containsExactlyInAnyOrder(registered("a", A1, null, new Reason.NodeUp(A)),
                     registered("late", A1, null, new Reason.NodeUp(A)));
         }
 
@@ -823,7 +824,7 @@ class ScopeReplicaTests {
 
             // the remaining claim (not yet given up by its owner) shows again
             assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "a", 1));
-            assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", down),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", B1, "b", down),
                     registered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
         }
     }
@@ -836,14 +837,14 @@ class ScopeReplicaTests {
             ScopeReplica first = observer();
             first.receive(batch(A, 1, register("n", A1, "a", 10)), sink);
             first.receive(batch(B, 1, register("n", B1, "b", 20)), sink);
-            assertThat(sink.take()).containsExactly(registered("n", A1, "a", Reason.NORMAL),
+            assertThatEvents(sink.take()).containsExactly(registered("n", A1, "a", Reason.NORMAL),
                     unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION),
                     registered("n", B1, "b", Reason.CONFLICT_RESOLUTION));
 
             ScopeReplica second = observer();
             second.receive(batch(B, 1, register("n", B1, "b", 20)), sink);
             second.receive(batch(A, 1, register("n", A1, "a", 10)), sink);
-            assertThat(sink.take()).containsExactly(registered("n", B1, "b", Reason.NORMAL));
+            assertThatEvents(sink.take()).containsExactly(registered("n", B1, "b", Reason.NORMAL));
 
             assertThat(first.names().lookup("n")).isEqualTo(reg("n", B1, "b", 20)).isEqualTo(second.names().lookup("n"));
             assertThat(first.names().count(A)).isZero();
@@ -929,7 +930,7 @@ class ScopeReplicaTests {
 
             assertThat(nodeA.names().lookup("n")).isNull();
             assertThat(observer.names().lookup("n")).isNull();
-            assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", KILLED),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", B1, "b", KILLED),
                     unregistered("n", B1, "b", KILLED));
         }
 
@@ -955,7 +956,7 @@ class ScopeReplicaTests {
 
             nodeA.applyLocal(register("n", A1, "a", 20), sink);
 
-            assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.CONFLICT_RESOLUTION),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.CONFLICT_RESOLUTION),
                     registered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
             assertThat(sink.losses).isEmpty();
             assertThat(nodeA.names().count(A)).isEqualTo(1);
@@ -971,7 +972,7 @@ class ScopeReplicaTests {
 
             replica.receive(batch(B, 2, register("n", B1, "b2", 21)), sink);
 
-            assertThat(sink.take()).containsExactly(
+            assertThatEvents(sink.take()).containsExactly(
                     new SynEvent.RegistryUpdated(SCOPE, "n", B1, "b2", "b1", Reason.NORMAL));
         }
 
@@ -1009,7 +1010,7 @@ class ScopeReplicaTests {
             assertThat(nodeA.names().lookup("n").process()).isEqualTo(A1);
             assertThat(nodeB.names().lookup("n").process()).isEqualTo(A1);
             assertThat(onB.losses).containsExactly(new Loss(reg("n", B1, "other", 20), false));
-            assertThat(onB.events).containsSubsequence(unregistered("n", B1, "other", Reason.CONFLICT_RESOLUTION),
+            assertThatEvents(onB.events).containsSubsequence(unregistered("n", B1, "other", Reason.CONFLICT_RESOLUTION),
                     registered("n", A1, "keep", Reason.CONFLICT_RESOLUTION));
         }
 
@@ -1053,7 +1054,7 @@ class ScopeReplicaTests {
             assertThat(nodeB.names().lookup("n")).isNull();
             assertThat(observer.names().lookup("n")).isNull();
             assertThat(observer.names().count()).isZero();
-            assertThat(sink.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
 
             // both owners give up their claims; the name stays free everywhere
             Change giveUpA = unregister("n", A1, Reason.CONFLICT_RESOLUTION);
@@ -1098,7 +1099,7 @@ class ScopeReplicaTests {
 
             assertThat(nodeA.names().lookup("n")).isNull();
             assertThat(sink.losses).containsExactly(new Loss(reg("n", A1, "a", 10), false));
-            assertThat(sink.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
             assertThat(logged).anySatisfy(event -> {
                 assertThat(event.getLevel()).isEqualTo(Level.ERROR);
                 assertThat(event.getFormattedMessage()).contains("'n'");
@@ -1121,7 +1122,7 @@ class ScopeReplicaTests {
             nodeA.receive(batch(B, 1, register("n", B1, "b", 30)), onA);
 
             assertThat(replica.names().lookup("n")).isNull();
-            assertThat(sink.take()).containsExactly(registered("n", A1, "a", Reason.NORMAL),
+            assertThatEvents(sink.take()).containsExactly(registered("n", A1, "a", Reason.NORMAL),
                     unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
             assertThat(nodeA.names().lookup("n")).isNull();
             assertThat(onA.losses).containsExactly(new Loss(reg("n", A1, "a", 20), false));
@@ -1142,7 +1143,7 @@ class ScopeReplicaTests {
             replica.receive(batch(A, 2, register("n", A1, "a2", 30)), sink);
 
             assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "a2", 30));
-            assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.CONFLICT_RESOLUTION),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.CONFLICT_RESOLUTION),
                     registered("n", A1, "a2", Reason.CONFLICT_RESOLUTION));
         }
 
@@ -1157,13 +1158,13 @@ class ScopeReplicaTests {
             replica.receive(batch(C, 2, unregister("n", C1, KILLED)), sink);
 
             assertThat(replica.names().lookup("n")).isEqualTo(reg("n", B1, "b", 2));
-            assertThat(sink.take()).containsExactly(unregistered("n", C1, "c", KILLED),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", C1, "c", KILLED),
                     registered("n", B1, "b", Reason.CONFLICT_RESOLUTION));
 
             replica.receive(batch(B, 2, unregister("n", B1, Reason.NORMAL)), sink);
 
             assertThat(replica.names().lookup("n")).isEqualTo(reg("n", A1, "a", 1));
-            assertThat(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.NORMAL),
+            assertThatEvents(sink.take()).containsExactly(unregistered("n", B1, "b", Reason.NORMAL),
                     registered("n", A1, "a", Reason.CONFLICT_RESOLUTION));
         }
 
@@ -1179,7 +1180,7 @@ class ScopeReplicaTests {
 
             assertThat(nodeA.names().lookup("n").process()).isEqualTo(B1);
             assertThat(onA.losses).containsExactly(new Loss(reg("n", A1, "a", 10), true));
-            assertThat(onA.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION),
+            assertThatEvents(onA.take()).containsExactly(unregistered("n", A1, "a", Reason.CONFLICT_RESOLUTION),
                     registered("n", B1, "b", Reason.CONFLICT_RESOLUTION));
         }
     }

@@ -4,13 +4,17 @@ import io.synspring.NodeId;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.process.ProcessRef;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEvent;
 
 /**
  * A registry or group change as a Spring {@link ApplicationEvent}: listen with {@code @EventListener} to this
  * type for every change, or to a subtype ({@link SynRegisteredEvent}, {@link SynUnregisteredEvent}, ...).
- * The source is the {@link io.synspring.NodeRegistry}; {@link #getEvent()} is the engine's event.
+ * The source is the {@link io.synspring.NodeRegistry}; {@link #getEvent()} is the engine's event, and
+ * {@link #getTimestamp()} its time.
  */
 public abstract class SynApplicationEvent extends ApplicationEvent {
 
@@ -19,13 +23,18 @@ public abstract class SynApplicationEvent extends ApplicationEvent {
     private final transient SynEvent event;
 
     protected SynApplicationEvent(Object source, SynEvent event) {
-        super(source);
+        super(source, Clock.fixed(event.time(), ZoneOffset.UTC));
         this.event = event;
     }
 
     /** The engine's event (a sealed {@link SynEvent} record). */
     public SynEvent getEvent() {
         return event;
+    }
+
+    /** When this node applied the change; {@link #getTimestamp()} gives it in epoch millis. */
+    public Instant getTime() {
+        return event.time();
     }
 
     /** The scope the change happened in. */

@@ -12,6 +12,7 @@ import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
 import io.synspring.process.ProcessRef;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,6 +78,17 @@ class SynApplicationEventPublisherTests {
 
         assertThat(published).extracting(event -> ((SynRegisteredEvent) event).getName())
                 .containsExactly("while-running");
+    }
+
+    @Test
+    void theSpringEventIsStampedWithTheTimeTheNodeAppliedTheChange() {
+        Instant applied = Instant.parse("2026-01-02T03:04:05.678Z");
+        SynEvent event = new SynEvent.Registered("default", "stamped", PROCESS, null, Reason.NORMAL, applied);
+
+        SynApplicationEvent published = SynApplicationEvent.of(node, event);
+
+        assertThat(published.getTime()).isEqualTo(applied);
+        assertThat(published.getTimestamp()).isEqualTo(applied.toEpochMilli());
     }
 
     private static SynEvent registered(String name) {
