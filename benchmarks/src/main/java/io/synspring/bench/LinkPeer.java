@@ -1,11 +1,11 @@
 package io.synspring.bench;
 
 import io.synspring.NodeRegistry;
-import io.synspring.internal.transport.Transport;
-import io.synspring.internal.transport.TransportCounts;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.RegisterResult;
 import io.synspring.registry.Registry;
+import io.synspring.transport.DropReason;
+import io.synspring.transport.TransportCounts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -103,8 +103,8 @@ public final class LinkPeer {
     /** Messages that arrived here but were not handed to a process (full mailbox, exited process). */
     private static long dropped(NodeRegistry node) {
         TransportCounts counts = node.transportCounts();
-        return counts.dropped().getOrDefault(Transport.DropReason.MAILBOX_FULL, 0L)
-                + counts.dropped().getOrDefault(Transport.DropReason.NOT_ALIVE, 0L);
+        return counts.dropped().getOrDefault(DropReason.MAILBOX_FULL, 0L)
+                + counts.dropped().getOrDefault(DropReason.NOT_ALIVE, 0L);
     }
 
     private static void check(RegisterResult result) {

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.synspring.NodeRegistry;
 import io.synspring.NodeUnavailableException;
 import io.synspring.internal.transport.Transport;
-import io.synspring.internal.transport.TransportCounts;
 import io.synspring.process.CallRefusedException;
 import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessExitedException;
@@ -276,8 +275,8 @@ class DataPlaneTests {
             var multiCall = sender.groups().multiCall("busy-ones", "fourth", Duration.ofMinutes(5));
             assertThat(multiCall.badReplies()).extracting(member -> member.process()).containsExactly(busy.ref());
             assertThat(sender.registry().send("busy", "fifth")).isEqualTo(SendResult.SENT);
-            await().until(() -> sender.transportCounts().undelivered().get(Transport.DropReason.MAILBOX_FULL) == 3);
-            assertThat(cluster.node(1).transportCounts().dropped().get(Transport.DropReason.MAILBOX_FULL)).isEqualTo(3);
+            await().until(() -> sender.transportCounts().undelivered().get(DropReason.MAILBOX_FULL) == 3);
+            assertThat(cluster.node(1).transportCounts().dropped().get(DropReason.MAILBOX_FULL)).isEqualTo(3);
             release.countDown();
         }
     }

@@ -7,10 +7,10 @@ import io.synspring.internal.process.Envelope;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.scope.PendingCalls;
 import io.synspring.internal.scope.ScopeEngine;
-import io.synspring.internal.transport.Transport;
 import io.synspring.internal.wire.WireCodec;
 import io.synspring.internal.wire.WireMessage;
 import io.synspring.process.DeliveryResult;
+import io.synspring.transport.DropReason;
 import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -73,8 +73,8 @@ public final class InboundDispatcher {
             }
             deliver(deliver);
         } else if (message instanceof WireMessage.Undelivered undelivered) {
-            Transport.DropReason reason = undelivered.mailboxFull() ? Transport.DropReason.MAILBOX_FULL
-                    : Transport.DropReason.NOT_ALIVE;
+            DropReason reason = undelivered.mailboxFull() ? DropReason.MAILBOX_FULL
+                    : DropReason.NOT_ALIVE;
             cluster.transport().undelivered(reason, undelivered.targets().length);
             log.debug("{} message(s) to processes {} of node {} were not delivered: {}", undelivered.targets().length,
                     Arrays.toString(undelivered.targets()), undelivered.from(), reason);
@@ -103,10 +103,10 @@ public final class InboundDispatcher {
             DeliveryResult result = processes.deliver(id, envelope);
             if (result == DeliveryResult.MAILBOX_FULL) {
                 full = append(full, id);
-                cluster.transport().dropped(Transport.DropReason.MAILBOX_FULL);
+                cluster.transport().dropped(DropReason.MAILBOX_FULL);
             } else if (result != DeliveryResult.DELIVERED) {
                 exited = append(exited, id);
-                cluster.transport().dropped(Transport.DropReason.NOT_ALIVE);
+                cluster.transport().dropped(DropReason.NOT_ALIVE);
             }
         }
         long callId = deliver.replyTo() == null ? 0 : deliver.replyTo().callId();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.synspring.NodeId;
+import io.synspring.transport.DropReason;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -346,7 +347,7 @@ final class Link {
             notifyAll();
         }
         if (dropped > 0) {
-            transport.stats().dropped(Transport.DropReason.NODE_DOWN, dropped);
+            transport.stats().dropped(DropReason.NODE_DOWN, dropped);
         }
         if (open != null) {
             open.close();

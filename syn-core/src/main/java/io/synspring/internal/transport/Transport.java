@@ -26,14 +26,17 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.synspring.NodeId;
+import io.synspring.transport.DropReason;
+import io.synspring.transport.PeerCounts;
+import io.synspring.transport.TransportCounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -82,16 +85,6 @@ public final class Transport implements AutoCloseable {
         BACKPRESSURE,
         /** There is no link to that node: it is not a member (any more). */
         NO_LINK
-    }
-
-    /** Why a message was dropped. */
-    public enum DropReason {
-        /** Its node left before acknowledging it. */
-        NODE_DOWN,
-        /** The target process's mailbox was full. */
-        MAILBOX_FULL,
-        /** The target process had exited. */
-        NOT_ALIVE
     }
 
     private final NodeId self;

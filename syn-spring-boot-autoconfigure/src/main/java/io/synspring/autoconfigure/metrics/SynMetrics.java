@@ -15,10 +15,10 @@ import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
 import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
-import io.synspring.internal.transport.PeerCounts;
-import io.synspring.internal.transport.Transport;
-import io.synspring.internal.transport.TransportCounts;
 import io.synspring.process.ExitReason;
+import io.synspring.transport.DropReason;
+import io.synspring.transport.PeerCounts;
+import io.synspring.transport.TransportCounts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -111,7 +111,7 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
                 "Connections to other nodes that broke and were opened again");
         transportCounter(registry, "syn.transport.refused", null, null, TransportCounts::refused,
                 "Links refused because the other end did not prove who it is (certificate, cluster secret)");
-        for (Transport.DropReason reason : Transport.DropReason.values()) {
+        for (DropReason reason : DropReason.values()) {
             transportCounter(registry, "syn.transport.dropped", "reason", reason.name(),
                     counts -> counts.dropped().get(reason), "Messages received that never reached their process");
             transportCounter(registry, "syn.transport.undelivered", "reason", reason.name(),

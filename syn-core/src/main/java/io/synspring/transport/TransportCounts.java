@@ -1,4 +1,4 @@
-package io.synspring.internal.transport;
+package io.synspring.transport;
 
 import io.synspring.NodeId;
 import java.util.Map;
@@ -20,8 +20,8 @@ import java.util.Map;
  * @param peers the same counts for each node this node has a link with, and whether it is unreachable
  */
 public record TransportCounts(long messagesSent, long bytesSent, long writes, long messagesReceived, long bytesReceived,
-        long resent, long reconnects, long refused, Map<Transport.DropReason, Long> dropped,
-        Map<Transport.DropReason, Long> undelivered, Map<NodeId, PeerCounts> peers) {
+        long resent, long reconnects, long refused, Map<DropReason, Long> dropped,
+        Map<DropReason, Long> undelivered, Map<NodeId, PeerCounts> peers) {
 
     public TransportCounts {
         dropped = Map.copyOf(dropped);

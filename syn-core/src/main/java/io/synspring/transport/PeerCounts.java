@@ -1,4 +1,4 @@
-package io.synspring.internal.transport;
+package io.synspring.transport;
 
 /**
  * What crossed the links with one other node since this node first linked with it.
