@@ -172,7 +172,8 @@ public final class LinkBenchmark {
         registry = master.registry();
         peer.awaitReady(120);
         Poll.until(() -> master.nodes().size() == 2, Duration.ofMinutes(2), "node A to see node B");
-        Poll.until(() -> registry.lookup("echo").isPresent() && registry.lookup(names[names.length - 1]).isPresent(),
+        // synced: node A holds every name of node B (a snapshot can arrive in parts, in no particular order)
+        Poll.until(() -> master.unsyncedNodes().isEmpty() && registry.count() == names.length + 1,
                 Duration.ofMinutes(1), "node B's names on node A");
     }
 
