@@ -3,6 +3,7 @@ package io.synspring.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.synspring.NodeRegistry;
 import io.synspring.sample.support.DeviceClient;
 import io.synspring.sample.support.Http;
 import io.synspring.testing.LoopbackPorts;
@@ -40,16 +41,19 @@ class SplitBrainConflictTests {
         String cluster = "split-test-" + UUID.randomUUID();
         int portA = LoopbackPorts.free();
         int portB = LoopbackPorts.free();
-        // A knows B's address, B knows only itself: until A's merge check finds B, they are two clusters
-        int httpA = start("gw-a", cluster, portA, "127.0.0.1:" + portA + ",127.0.0.1:" + portB);
+        // each node knows only its own address: two clusters, as on both sides of a net split
+        int httpA = start("gw-a", cluster, portA, "127.0.0.1:" + portA);
         DeviceClient onA = connect(httpA, "twin-7");
         await().atMost(Duration.ofSeconds(10)).until(() -> !onA.frames("welcome").isEmpty());
         int httpB = start("gw-b", cluster, portB, "127.0.0.1:" + portB);
-        assertThat(Http.get(uri(httpB, "/api/devices/twin-7")).status()).as("B does not see A yet").isEqualTo(404);
+        assertThat(Http.get(uri(httpB, "/api/devices/twin-7")).status()).as("B does not see A").isEqualTo(404);
         DeviceClient onB = connect(httpB, "twin-7");
         await().atMost(Duration.ofSeconds(10)).until(() -> !onB.frames("welcome").isEmpty());
 
-        // the split heals: both nodes see each other, and one twin-7 survives everywhere: the newer, on B
+        // the split heals: A's merge check reads its member list each time, and now finds B
+        nodes.get(0).getBean(NodeRegistry.class).hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig()
+                .setMembers(List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB));
+        // both nodes see each other, and one twin-7 survives everywhere: the newer, on B
         DeviceClient.Closed closed = onA.closed().get(60, TimeUnit.SECONDS);
         assertThat(closed.code()).isEqualTo(4001);
         assertThat(closed.reason()).isEqualTo("conflict resolution: device twin-7 is connected to another node");
