@@ -1,7 +1,9 @@
 package io.synspring.internal.scope;
 
+import io.micrometer.observation.transport.Kind;
 import io.synspring.NodeId;
 import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.internal.observation.Observations;
 import io.synspring.internal.replica.ScopeReplica;
 import io.synspring.internal.wire.WireMessage.Sync;
 import io.synspring.internal.wire.WireMessage;
@@ -35,9 +37,12 @@ final class SyncChecks {
     /** Runs a task in order with the scope's received messages, under the scope lock. */
     private final Consumer<Runnable> inOrder;
     private final Set<NodeId> scheduled = ConcurrentHashMap.newKeySet();
+    private final Observations observations;
 
     SyncChecks(String scope, NodeId self, ScopeReplica replica, Set<NodeId> peers, Outbox outbox,
-            HazelcastCluster cluster, ScheduledExecutorService scheduler, Duration period, Consumer<Runnable> inOrder) {
+            HazelcastCluster cluster, ScheduledExecutorService scheduler, Duration period, Consumer<Runnable> inOrder,
+            Observations observations) {
+        this.observations = observations;
         this.scope = scope;
         this.self = self;
         this.replica = replica;
@@ -64,6 +69,13 @@ final class SyncChecks {
 
     /** Sends this node's snapshot to {@code to}; {@code replyWanted}: asking for its own. Under the lock. */
     void sendSnapshot(NodeId to, boolean replyWanted) {
+        if (observations.on()) {
+            observations.send("snapshot", scope, to, Kind.PRODUCER, trace -> {
+                outbox.send(to, new Sync(self, replica.snapshotOf(self, outbox.seq()), replyWanted));
+                return "SENT";
+            }, outcome -> outcome);
+            return;
+        }
         outbox.send(to, new Sync(self, replica.snapshotOf(self, outbox.seq()), replyWanted));
     }
 
