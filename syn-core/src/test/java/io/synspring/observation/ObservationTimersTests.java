@@ -34,17 +34,27 @@ class ObservationTimersTests {
 
     static final TestObservationRegistry observedA = TestObservationRegistry.create();
     static final TestObservationRegistry observedB = TestObservationRegistry.create();
+    static final TestObservationRegistry observedC = TestObservationRegistry.create();
     static TestCluster cluster;
     static NodeRegistry a;
     static NodeRegistry b;
+    /** A node whose sends are named by a convention of the application's. */
+    static NodeRegistry c;
 
     @BeforeAll
     static void start() {
-        cluster = new TestCluster(2);
+        cluster = new TestCluster(3);
         a = cluster.startNode(0, settings -> settings.scopes("devices").observationRegistry(observedA));
         b = cluster.startNode(1, settings -> settings.scopes("devices").observationRegistry(observedB));
+        c = cluster.startNode(2, settings -> settings.scopes("devices").observationRegistry(observedC)
+                .senderObservationConvention(new DefaultSynSenderObservationConvention() {
+                    @Override
+                    public String getName() {
+                        return "gateway.commands";
+                    }
+                }));
         cluster.awaitFullyConnected();
-        await().until(() -> a.unsyncedNodes().isEmpty() && b.unsyncedNodes().isEmpty());
+        await().until(() -> cluster.nodes().stream().allMatch(node -> node.unsyncedNodes().isEmpty()));
     }
 
     @AfterAll
@@ -130,6 +140,19 @@ class ObservationTimersTests {
         }
         assertThat(contexts(observedA, "syn.send")).allSatisfy(context -> assertThat(context.getAllKeyValues())
                 .noneMatch(keyValue -> keyValue.getValue().contains("routed"))); // never a name as a key value
+    }
+
+    @Test
+    void anApplicationsConventionNamesTheObservations() {
+        SynProcess device = b.spawn((message, ctx) -> {});
+        b.registry("devices").register("device-named", device.ref());
+        await().until(() -> c.registry("devices").lookup("device-named").isPresent());
+
+        assertThat(c.registry("devices").send("device-named", "hello")).isEqualTo(SendResult.SENT);
+
+        assertThat(stopped(observedC, "gateway.commands", "send"))
+                .anySatisfy(context -> assertKeys(context, "devices", "send", "SENT"));
+        assertThat(contexts(observedC, "syn.send")).isEmpty();
     }
 
     @Test

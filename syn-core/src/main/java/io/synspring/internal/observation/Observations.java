@@ -92,6 +92,26 @@ public final class Observations {
         }
     }
 
+    /**
+     * Runs {@code action}, which sends this node's snapshot to {@code peer} ({@code null}: several peers) when
+     * {@code sent}, or applies a part of {@code peer}'s snapshot otherwise: observed as a {@code snapshot} when on.
+     */
+    public void snapshot(String scope, @Nullable NodeId peer, boolean sent, Runnable action) {
+        if (!on()) {
+            action.run();
+        } else if (sent) {
+            send("snapshot", scope, peer, Kind.PRODUCER, trace -> {
+                action.run();
+                return "SENT";
+            }, outcome -> outcome);
+        } else {
+            receive(new SynReceiverContext("snapshot", scope, peer, Map.of(), Kind.CONSUMER), () -> {
+                action.run();
+                return "OK";
+            }, outcome -> outcome);
+        }
+    }
+
     /** Starts observing a send; stop it when done. {@link #trace} then gives the context to send along. */
     public Observation startSend(SynSenderContext context) {
         return SynObservation.SEND.observation(senderConvention, DefaultSynSenderObservationConvention.INSTANCE,

@@ -392,15 +392,8 @@ public final class ScopeEngine {
         }
         locked(() -> {
             peers.addAll(nodes);
-            Observations observations = context.observations();
-            if (observations.on()) {
-                observations.send("snapshot", scope, nodes.size() == 1 ? nodes.get(0) : null, Kind.PRODUCER, trace -> {
-                    outbox.send(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, outbox.seq()), true));
-                    return "SENT";
-                }, outcome -> outcome);
-            } else {
-                outbox.send(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, outbox.seq()), true));
-            }
+            context.observations().snapshot(scope, nodes.size() == 1 ? nodes.get(0) : null, true,
+                    () -> outbox.send(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, outbox.seq()), true)));
             return null;
         });
         nodes.forEach(syncChecks::check);
@@ -458,15 +451,7 @@ public final class ScopeEngine {
                 syncChecks.sendSnapshot(from, false); // at once: both snapshots travel at the same time
             }
             boolean brokenBefore = replica.snapshotBroken(from);
-            if (context.observations().on()) {
-                context.observations().receive(new SynReceiverContext("snapshot", scope, from, Map.of(), Kind.CONSUMER),
-                        () -> {
-                            replica.receive(sync.snapshot(), reason, sink);
-                            return "OK";
-                        }, outcome -> outcome);
-            } else {
-                replica.receive(sync.snapshot(), reason, sink);
-            }
+            context.observations().snapshot(scope, from, false, () -> replica.receive(sync.snapshot(), reason, sink));
             if (!brokenBefore && replica.snapshotBroken(from)) {
                 // a part was lost: ask for a whole snapshot now rather than at the next sync check
                 log.debug("scope {}: a part of {}'s snapshot was lost, asking for it again", scope, from);

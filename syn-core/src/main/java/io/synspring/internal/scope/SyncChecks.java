@@ -1,6 +1,5 @@
 package io.synspring.internal.scope;
 
-import io.micrometer.observation.transport.Kind;
 import io.synspring.NodeId;
 import io.synspring.internal.cluster.HazelcastCluster;
 import io.synspring.internal.observation.Observations;
@@ -69,14 +68,8 @@ final class SyncChecks {
 
     /** Sends this node's snapshot to {@code to}; {@code replyWanted}: asking for its own. Under the lock. */
     void sendSnapshot(NodeId to, boolean replyWanted) {
-        if (observations.on()) {
-            observations.send("snapshot", scope, to, Kind.PRODUCER, trace -> {
-                outbox.send(to, new Sync(self, replica.snapshotOf(self, outbox.seq()), replyWanted));
-                return "SENT";
-            }, outcome -> outcome);
-            return;
-        }
-        outbox.send(to, new Sync(self, replica.snapshotOf(self, outbox.seq()), replyWanted));
+        observations.snapshot(scope, to, true,
+                () -> outbox.send(to, new Sync(self, replica.snapshotOf(self, outbox.seq()), replyWanted)));
     }
 
     /**
