@@ -12,6 +12,7 @@ import io.synspring.internal.node.InboundDispatcher;
 import io.synspring.internal.node.Introductions;
 import io.synspring.internal.node.NodeMessenger;
 import io.synspring.internal.node.NodeStates;
+import io.synspring.internal.observation.Observations;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.process.ReplyTo;
 import io.synspring.internal.scope.EventBus;
@@ -112,8 +113,11 @@ public final class NodeRegistry implements AutoCloseable {
             return thread;
         });
         this.events = new EventBus(new SerialExecutor("events", pool));
-        this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processesExited, this::reply);
-        this.messenger = new NodeMessenger(self, processes, cluster, codec, guard, calls);
+        Observations observations = new Observations(settings.observationRegistry(),
+                settings.senderObservationConvention(), settings.receiverObservationConvention());
+        this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processesExited, this::reply,
+                observations);
+        this.messenger = new NodeMessenger(self, processes, cluster, codec, guard, calls, observations);
         Set<String> memberScopes = MemberAttributes.scopesOf(hazelcast.getCluster().getLocalMember());
         if (!memberScopes.equals(settings.scopes())) {
             throw new IllegalStateException("the Hazelcast member was configured for scopes " + memberScopes
@@ -122,14 +126,14 @@ public final class NodeRegistry implements AutoCloseable {
         this.states = new NodeStates(settings.scopes(), events);
         ScopeEngine.Context context = new ScopeEngine.Context(self, processes, codec, cluster, events, calls, pool,
                 scheduler, settings.conflictResolver(), settings.strictMode(), settings.maxMetadataBytes(),
-                settings.requestTimeout(), settings.syncRetry(), states);
+                settings.requestTimeout(), settings.syncRetry(), states, observations);
         for (String scope : settings.scopes()) {
             ScopeEngine engine = new ScopeEngine(scope, context);
             engines.put(scope, engine);
             registries.put(scope, new ScopeRegistry(engine, guard, messenger));
             groups.put(scope, new ScopeGroups(engine, guard, messenger, calls, settings.multiCallTimeout()));
         }
-        this.dispatcher = new InboundDispatcher(self, codec, cluster, engines, processes, calls, states);
+        this.dispatcher = new InboundDispatcher(self, codec, cluster, engines, processes, calls, states, observations);
         this.introductions = new Introductions(self, cluster, engines, scheduler);
     }
 
@@ -274,7 +278,7 @@ public final class NodeRegistry implements AutoCloseable {
 
     /** Sends {@code message} to {@code process}, wherever it runs. */
     public SendResult send(ProcessRef process, Object message) {
-        return messenger.send(Objects.requireNonNull(process, "process"), message);
+        return messenger.send(Objects.requireNonNull(process, "process"), message, Observations.NO_SCOPE);
     }
 
     /**
@@ -288,7 +292,7 @@ public final class NodeRegistry implements AutoCloseable {
      * @throws IllegalArgumentException if the request cannot cross the wire to the process's node
      */
     public <R> CompletableFuture<R> call(ProcessRef process, Object request, Duration timeout) {
-        return messenger.call(Objects.requireNonNull(process, "process"), request, timeout);
+        return messenger.call(Objects.requireNonNull(process, "process"), request, timeout, Observations.NO_SCOPE);
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.synspring;
 
+import io.micrometer.observation.ObservationRegistry;
+import io.synspring.observation.SynReceiverObservationConvention;
+import io.synspring.observation.SynSenderObservationConvention;
 import io.synspring.registry.ConflictResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -44,13 +47,22 @@ import org.jspecify.annotations.Nullable;
  *     subject alternative name is the node name), so no node can speak for another
  * @param clusterSecret a secret shared by every node (at least 16 characters): a node's links must prove it
  *     holds it, or {@code null}. With TLS or a secret a node is a Syn node only once its link proved who it is
+ * @param observationRegistry where the node reports its observations of what crosses nodes (timers, and spans
+ *     whose trace context travels with messages and routed operations); {@link ObservationRegistry#NOOP}: none,
+ *     and nothing is added to the wire
+ * @param senderObservationConvention names and tags {@link io.synspring.observation.SynObservation#SEND}, or
+ *     {@code null} for the default
+ * @param receiverObservationConvention names and tags {@link io.synspring.observation.SynObservation#RECEIVE},
+ *     or {@code null} for the default
  */
 public record SynSettings(String nodeName, Set<String> scopes, boolean strictMode, int maxNameLength,
         int maxMetadataBytes, int maxMessageBytes, int maxMailboxSize, Duration requestTimeout,
         Duration multiCallTimeout, Duration syncRetry, int workerThreads, ConflictResolver conflictResolver,
         List<String> allowedClassPrefixes, int transportPort, long maxBufferedBytes, Duration backpressureWait,
         Duration unreachableAfter, @Nullable SSLContext transportSsl, boolean nodeNameInCertificate,
-        @Nullable String clusterSecret) {
+        @Nullable String clusterSecret, ObservationRegistry observationRegistry,
+        @Nullable SynSenderObservationConvention senderObservationConvention,
+        @Nullable SynReceiverObservationConvention receiverObservationConvention) {
 
     /** The scope every node is in. */
     public static final String DEFAULT_SCOPE = "default";
@@ -93,6 +105,7 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
             throw new IllegalArgumentException("clusterSecret is too short: use at least 16 random characters, the "
                     + "same on every node");
         }
+        Objects.requireNonNull(observationRegistry, "observationRegistry (ObservationRegistry.NOOP for none)");
     }
 
     /**
@@ -121,7 +134,9 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
                 .allowedClassPrefixes(allowedClassPrefixes).transportPort(transportPort)
                 .maxBufferedBytes(maxBufferedBytes).backpressureWait(backpressureWait)
                 .unreachableAfter(unreachableAfter).transportSsl(transportSsl)
-                .nodeNameInCertificate(nodeNameInCertificate).clusterSecret(clusterSecret);
+                .nodeNameInCertificate(nodeNameInCertificate).clusterSecret(clusterSecret)
+                .observationRegistry(observationRegistry).senderObservationConvention(senderObservationConvention)
+                .receiverObservationConvention(receiverObservationConvention);
     }
 
     private static void positive(String setting, long value) {
@@ -158,6 +173,9 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
         private @Nullable SSLContext transportSsl;
         private boolean nodeNameInCertificate = true;
         private @Nullable String clusterSecret;
+        private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+        private @Nullable SynSenderObservationConvention senderObservationConvention;
+        private @Nullable SynReceiverObservationConvention receiverObservationConvention;
 
         private Builder() {}
 
@@ -276,11 +294,33 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
             return this;
         }
 
+        /**
+         * Where to report observations of what crosses nodes (timers; spans and trace propagation when a tracing
+         * handler is registered); {@link ObservationRegistry#NOOP}, the default: none.
+         */
+        public Builder observationRegistry(ObservationRegistry observationRegistry) {
+            this.observationRegistry = observationRegistry;
+            return this;
+        }
+
+        /** Replaces the default naming and tags of {@code syn.send}; {@code null}: the default. */
+        public Builder senderObservationConvention(@Nullable SynSenderObservationConvention convention) {
+            this.senderObservationConvention = convention;
+            return this;
+        }
+
+        /** Replaces the default naming and tags of {@code syn.receive}; {@code null}: the default. */
+        public Builder receiverObservationConvention(@Nullable SynReceiverObservationConvention convention) {
+            this.receiverObservationConvention = convention;
+            return this;
+        }
+
         public SynSettings build() {
             return new SynSettings(nodeName, scopes, strictMode, maxNameLength, maxMetadataBytes, maxMessageBytes,
                     maxMailboxSize, requestTimeout, multiCallTimeout, syncRetry, workerThreads, conflictResolver,
                     allowedClassPrefixes, transportPort, maxBufferedBytes, backpressureWait, unreachableAfter,
-                    transportSsl, nodeNameInCertificate, clusterSecret);
+                    transportSsl, nodeNameInCertificate, clusterSecret, observationRegistry,
+                    senderObservationConvention, receiverObservationConvention);
         }
     }
 }

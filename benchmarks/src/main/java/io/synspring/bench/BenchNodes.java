@@ -3,6 +3,9 @@ package io.synspring.bench;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.hazelcast.EmbeddedMember;
@@ -19,7 +22,22 @@ final class BenchNodes {
     /** The environment variable holding the nodes' cluster secret, if any. */
     static final String CLUSTER_SECRET = "SYN_BENCH_CLUSTER_SECRET";
 
+    /**
+     * A system property: {@code on} gives each node an {@link ObservationRegistry} that times its observations in a
+     * meter registry, as Spring Boot's actuator does; otherwise none.
+     */
+    static final String OBSERVATIONS = "syn.bench.observations";
+
     private BenchNodes() {}
+
+    static ObservationRegistry observations() {
+        if (!"on".equals(System.getProperty(OBSERVATIONS))) {
+            return ObservationRegistry.NOOP;
+        }
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
+        return registry;
+    }
 
     static Config config(String cluster, int port, List<String> members) {
         return new EmbeddedMember(cluster, "127.0.0.1", port, members, Duration.ofSeconds(1), Duration.ofSeconds(5),
@@ -43,6 +61,8 @@ final class BenchNodes {
             config.addListenerConfig(new ListenerConfig(listener));
         }
         return NodeRegistry.create(config, SynSettings.builder().nodeName(nodeName)
-                .requestTimeout(Duration.ofSeconds(30)).transportSsl(ssl).nodeNameInCertificate(false).clusterSecret(System.getenv(CLUSTER_SECRET)).build());
+                .requestTimeout(Duration.ofSeconds(30)).transportSsl(ssl).nodeNameInCertificate(false)
+                .clusterSecret(System.getenv(CLUSTER_SECRET))
+                .observationRegistry(observations()).build());
     }
 }

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * figure is the median of the rounds, and each round's figure is kept under {@code rounds}.
  *
  * <p>Options: {@code --rounds 3 --messages 1000000 --senders 64 --sinks 1000 --calls 50000 --warmup-calls 20000
- * --latency-seconds 2 --tls both|off|on --peer-heap 1g --out target/link-results.json}. Run with
+ * --latency-seconds 2 --tls both|off|on --observations off|on --peer-heap 1g --out target/link-results.json}
+ * ({@code --observations on}: both nodes time their observations, see {@link BenchNodes#observations}). Run with
  * {@code benchmarks/run.sh links}.
  */
 public final class LinkBenchmark {
@@ -53,7 +54,7 @@ public final class LinkBenchmark {
     private static final Logger log = LoggerFactory.getLogger(LinkBenchmark.class);
 
     record Options(int rounds, int messages, int senders, int sinks, int calls, int warmupCalls, int latencySeconds,
-            List<Boolean> tls, String peerHeap, Path out, File logs) {
+            List<Boolean> tls, boolean observations, String peerHeap, Path out, File logs) {
 
         static Options parse(String... args) {
             int rounds = 3;
@@ -64,6 +65,7 @@ public final class LinkBenchmark {
             int warmupCalls = 20_000;
             int latencySeconds = 2;
             String tls = "both";
+            String observations = "off";
             String peerHeap = "1g";
             Path out = Path.of("target", "link-results.json");
             for (int i = 0; i < args.length; i++) {
@@ -77,6 +79,7 @@ public final class LinkBenchmark {
                     case "--warmup-calls" -> warmupCalls = Integer.parseInt(args[++i]);
                     case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
                     case "--tls" -> tls = args[++i];
+                    case "--observations" -> observations = args[++i];
                     case "--peer-heap" -> peerHeap = args[++i];
                     case "--out" -> out = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " " + value);
@@ -88,9 +91,12 @@ public final class LinkBenchmark {
                 case "on" -> List.of(true);
                 default -> throw new IllegalArgumentException("--tls takes both, off or on, not " + tls);
             };
+            if (!observations.equals("on") && !observations.equals("off")) {
+                throw new IllegalArgumentException("--observations takes on or off, not " + observations);
+            }
             File logs = out.toAbsolutePath().getParent().resolve("link-bench-logs").toFile();
-            return new Options(rounds, messages, senders, sinks, calls, warmupCalls, latencySeconds, modes, peerHeap,
-                    out, logs);
+            return new Options(rounds, messages, senders, sinks, calls, warmupCalls, latencySeconds, modes,
+                    observations.equals("on"), peerHeap, out, logs);
         }
     }
 
@@ -112,6 +118,9 @@ public final class LinkBenchmark {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
+        if (options.observations()) {
+            System.setProperty(BenchNodes.OBSERVATIONS, "on");
+        }
         Map<String, Object> results = run(options);
         Files.createDirectories(options.out().toAbsolutePath().getParent());
         Files.writeString(options.out(), Json.write(results));
@@ -127,7 +136,8 @@ public final class LinkBenchmark {
         results.put("machine", Machine.describe());
         results.put("options", Map.of("rounds", options.rounds(), "messages", options.messages(), "senders",
                 options.senders(), "sinks", options.sinks(), "calls", options.calls(), "warmupCalls",
-                options.warmupCalls(), "latencySeconds", options.latencySeconds()));
+                options.warmupCalls(), "latencySeconds", options.latencySeconds(), "observations",
+                options.observations() ? "on" : "off"));
         names = new String[options.sinks()];
         for (int i = 0; i < names.length; i++) {
             names[i] = "sink-" + i;
@@ -184,7 +194,8 @@ public final class LinkBenchmark {
                 "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-D" + BenchNodes.OBSERVATIONS + "=" + (options.observations() ? "on" : "off")));
         String extra = System.getenv("BENCH_PEER_JVM_OPTS"); // e.g. a profiler: -XX:StartFlightRecording=...
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));

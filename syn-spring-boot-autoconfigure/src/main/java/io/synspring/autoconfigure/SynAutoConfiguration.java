@@ -4,11 +4,14 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.observation.ObservationRegistry;
 import io.synspring.NodeRegistry;
 import io.synspring.SynSettings;
 import io.synspring.autoconfigure.events.SynApplicationEventPublisher;
 import io.synspring.hazelcast.EmbeddedMember;
 import io.synspring.hazelcast.MemberAttributes;
+import io.synspring.observation.SynReceiverObservationConvention;
+import io.synspring.observation.SynSenderObservationConvention;
 import io.synspring.registry.ConflictResolver;
 import java.util.List;
 import java.util.Set;
@@ -53,14 +56,25 @@ public final class SynAutoConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SynAutoConfiguration.class);
 
     /**
-     * The node's settings from {@code syn.*}, with the application's {@link ConflictResolver} bean if any, and
-     * the SSL bundle named by {@code syn.transport.ssl.bundle}.
+     * The node's settings from {@code syn.*}, with the application's {@link ConflictResolver} bean if any, the
+     * SSL bundle named by {@code syn.transport.ssl.bundle}, and the application's {@link ObservationRegistry} (with
+     * its Syn observation conventions, if any) unless {@code syn.observations.enabled=false}.
      */
     @Bean
     @ConditionalOnMissingBean
     SynSettings synSettings(SynProperties properties, ObjectProvider<ConflictResolver> resolver,
-            ObjectProvider<SslBundles> sslBundles) {
-        return SynSettingsFactory.settings(properties, resolver.getIfUnique(), sslBundles.getIfAvailable());
+            ObjectProvider<SslBundles> sslBundles, ObjectProvider<ObservationRegistry> observationRegistry,
+            ObjectProvider<SynSenderObservationConvention> senderConvention,
+            ObjectProvider<SynReceiverObservationConvention> receiverConvention) {
+        SynSettings settings = SynSettingsFactory.settings(properties, resolver.getIfUnique(),
+                sslBundles.getIfAvailable());
+        ObservationRegistry registry = observationRegistry.getIfUnique();
+        if (registry == null || !properties.getObservations().isEnabled()) {
+            return settings;
+        }
+        return settings.toBuilder().observationRegistry(registry)
+                .senderObservationConvention(senderConvention.getIfUnique())
+                .receiverObservationConvention(receiverConvention.getIfUnique()).build();
     }
 
     @Bean(destroyMethod = "close")

@@ -52,6 +52,8 @@ public class SynProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final Observations observations = new Observations();
+
     private final DiscoveryClient discoveryClient = new DiscoveryClient();
 
     public @Nullable String getNodeName() {
@@ -128,6 +130,10 @@ public class SynProperties {
 
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    public Observations getObservations() {
+        return observations;
     }
 
     public Transport getTransport() {
@@ -422,6 +428,24 @@ public class SynProperties {
     public static class Events {
 
         /** Whether every registry and group event is published as a Spring ApplicationEvent. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Micrometer observations of what crosses nodes: syn.send and syn.receive. */
+    public static class Observations {
+
+        /**
+         * Whether Syn reports its observations of what crosses nodes (timers; spans whose trace context travels with
+         * messages, when tracing is set up) to the application's ObservationRegistry, when it has one.
+         */
         private boolean enabled = true;
 
         public boolean isEnabled() {

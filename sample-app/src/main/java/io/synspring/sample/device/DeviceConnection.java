@@ -105,6 +105,7 @@ final class DeviceConnection implements MessageHandler {
     public void handle(Object message, MessageContext context) {
         ObjectNode frame = json.createObjectNode();
         if (message instanceof DeviceMessage.Command command) {
+            log.debug("device {} gets a command from node {}", id, command.from());
             frame.put("type", "command");
             frame.put("from", command.from());
             frame.set("body", parse(command.body()));

@@ -3,6 +3,7 @@ package io.synspring.internal.node;
 import io.synspring.NodeId;
 import io.synspring.RejectedValue;
 import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.internal.observation.Observations;
 import io.synspring.internal.process.Envelope;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.scope.PendingCalls;
@@ -32,9 +33,11 @@ public final class InboundDispatcher {
     private final ProcessTable processes;
     private final PendingCalls calls;
     private final NodeStates states;
+    private final Observations observations;
 
     public InboundDispatcher(NodeId self, WireCodec codec, HazelcastCluster cluster, Map<String, ScopeEngine> engines,
-            ProcessTable processes, PendingCalls calls, NodeStates states) {
+            ProcessTable processes, PendingCalls calls, NodeStates states, Observations observations) {
+        this.observations = observations;
         this.self = self;
         this.codec = codec;
         this.cluster = cluster;
@@ -96,7 +99,12 @@ public final class InboundDispatcher {
      * exited process) are counted and reported back to the sender, with the call they belong to.
      */
     private void deliver(WireMessage.Deliver deliver) {
-        Envelope envelope = new Envelope(deliver.message(), deliver.sender(), deliver.replyTo());
+        Map<String, String> trace = null;
+        if (observations.on()) { // observed on the handler's thread, as current while it runs
+            Map<String, String> received = deliver.trace();
+            trace = received == null ? Map.of() : received;
+        }
+        Envelope envelope = new Envelope(deliver.message(), deliver.sender(), deliver.replyTo(), trace);
         long[] full = new long[0];
         long[] exited = new long[0];
         for (long id : deliver.targets()) {

@@ -1,8 +1,11 @@
 package io.synspring.internal.node;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.transport.Kind;
 import io.synspring.NodeId;
 import io.synspring.NodeUnavailableException;
 import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.internal.observation.Observations;
 import io.synspring.internal.process.Envelope;
 import io.synspring.internal.process.Messenger;
 import io.synspring.internal.process.ProcessTable;
@@ -12,6 +15,7 @@ import io.synspring.internal.scope.PendingCalls;
 import io.synspring.internal.transport.Transport;
 import io.synspring.internal.wire.WireCodec;
 import io.synspring.internal.wire.WireMessage;
+import io.synspring.observation.SynSenderContext;
 import io.synspring.process.CallRefusedException;
 import io.synspring.process.DeliveryResult;
 import io.synspring.process.ExitReason;
@@ -20,6 +24,7 @@ import io.synspring.process.ProcessRef;
 import io.synspring.process.SendResult;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +43,11 @@ public final class NodeMessenger implements Messenger {
     private final WireCodec codec;
     private final Guard guard;
     private final PendingCalls calls;
+    private final Observations observations;
 
     public NodeMessenger(NodeId self, ProcessTable processes, HazelcastCluster cluster, WireCodec codec, Guard guard,
-            PendingCalls calls) {
+            PendingCalls calls, Observations observations) {
+        this.observations = observations;
         this.self = self;
         this.processes = processes;
         this.cluster = cluster;
@@ -50,15 +57,24 @@ public final class NodeMessenger implements Messenger {
     }
 
     @Override
-    public SendResult send(ProcessRef process, Object message) {
+    public SendResult send(ProcessRef process, Object message, String scope) {
         Objects.requireNonNull(message, "message");
         ProcessRef sender = ProcessTable.current().orElse(null);
         if (process.node().equals(self)) {
             return toSendResult(processes.deliver(process.id(), new Envelope(message, sender, null)));
         }
         guard.message(message);
+        if (observations.on()) {
+            return observations.send("send", scope, process.node(), Kind.PRODUCER,
+                    trace -> sendRemote(process, sender, message, trace), SendResult::name);
+        }
+        return sendRemote(process, sender, message, null);
+    }
+
+    private SendResult sendRemote(ProcessRef process, @Nullable ProcessRef sender, Object message,
+            @Nullable Map<String, String> trace) {
         Transport.Outcome outcome = cluster.sendBounded(process.node(), codec.encode(
-                new WireMessage.Deliver(self, new long[] {process.id()}, sender, message, null)));
+                new WireMessage.Deliver(self, new long[] {process.id()}, sender, message, null, trace)));
         return switch (outcome) {
             case SENT -> SendResult.SENT;
             case BACKPRESSURE -> SendResult.BACKPRESSURE;
@@ -68,7 +84,7 @@ public final class NodeMessenger implements Messenger {
     }
 
     @Override
-    public <R> CompletableFuture<R> call(ProcessRef process, Object request, Duration timeout) {
+    public <R> CompletableFuture<R> call(ProcessRef process, Object request, Duration timeout, String scope) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(timeout, "timeout");
         SingleCall<R> call = new SingleCall<>(process);
@@ -80,8 +96,21 @@ public final class NodeMessenger implements Messenger {
             sent = toSendResult(processes.deliver(process.id(), new Envelope(request, sender, new ReplyTo(self, id))));
         } else {
             guard.message(request);
+            Map<String, String> trace = null;
+            if (observations.on()) {
+                SynSenderContext context = new SynSenderContext("call", scope, process.node(), Kind.CLIENT);
+                Observation observation = observations.startSend(context);
+                trace = Observations.trace(context);
+                call.future.whenComplete((reply, failure) -> {
+                    context.setOutcome(failure == null ? "REPLIED" : Observations.outcomeOf(failure));
+                    if (failure != null) {
+                        observation.error(failure);
+                    }
+                    observation.stop();
+                });
+            }
             Transport.Outcome outcome = cluster.sendBounded(process.node(), codec.encode(new WireMessage.Deliver(
-                    self, new long[] {process.id()}, sender, request, new ReplyTo(self, id))));
+                    self, new long[] {process.id()}, sender, request, new ReplyTo(self, id), trace)));
             if (outcome == Transport.Outcome.NO_LINK) {
                 call.future.completeExceptionally(new NodeUnavailableException(process.node(), "node "
                         + process.node() + " of " + process + " is not a member of the cluster"));
@@ -97,11 +126,12 @@ public final class NodeMessenger implements Messenger {
     }
 
     @Override
-    public int deliver(NodeId node, long[] processIds, Object message, @Nullable ReplyTo replyTo) {
+    public int deliver(NodeId node, long[] processIds, Object message, @Nullable ReplyTo replyTo,
+            @Nullable Map<String, String> trace) {
         ProcessRef sender = ProcessTable.current().orElse(null);
         if (!node.equals(self)) {
             Transport.Outcome outcome = cluster.sendBounded(node,
-                    codec.encode(new WireMessage.Deliver(self, processIds, sender, message, replyTo)));
+                    codec.encode(new WireMessage.Deliver(self, processIds, sender, message, replyTo, trace)));
             return outcome == Transport.Outcome.SENT ? processIds.length : 0;
         }
         Envelope envelope = new Envelope(message, sender, replyTo);
@@ -112,6 +142,11 @@ public final class NodeMessenger implements Messenger {
             }
         }
         return delivered;
+    }
+
+    @Override
+    public Observations observations() {
+        return observations;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.synspring.internal.process;
 
+import io.micrometer.observation.transport.Kind;
 import io.synspring.NodeId;
+import io.synspring.internal.observation.Observations;
+import io.synspring.observation.SynReceiverContext;
 import io.synspring.process.DeliveryResult;
 import io.synspring.process.ExitReason;
 import io.synspring.process.MessageContext;
@@ -10,6 +13,7 @@ import io.synspring.process.SynProcess;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +68,7 @@ public final class ProcessTable {
     private final int maxMailboxSize;
     private final ExitHook exitHook;
     private final ReplySink replySink;
+    private final Observations observations;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, LocalProcess> processes = new ConcurrentHashMap<>();
     /** How many processes exited and their names and memberships are not removed by the exit hook yet. */
@@ -78,6 +83,13 @@ public final class ProcessTable {
 
     public ProcessTable(NodeId node, Executor executor, int maxMailboxSize, ExitHook exitHook,
             ReplySink replySink) {
+        this(node, executor, maxMailboxSize, exitHook, replySink, Observations.OFF);
+    }
+
+    /** @param observations observe the handling of messages from other nodes (see {@link Envelope#trace}) */
+    public ProcessTable(NodeId node, Executor executor, int maxMailboxSize, ExitHook exitHook,
+            ReplySink replySink, Observations observations) {
+        this.observations = observations;
         this.node = node;
         this.executor = executor;
         this.maxMailboxSize = maxMailboxSize;
@@ -270,7 +282,12 @@ public final class ProcessTable {
                     }
                     queued.decrementAndGet();
                     try {
-                        handler.handle(envelope.message(), new Context(envelope));
+                        Map<String, String> trace = envelope.trace();
+                        if (trace == null) {
+                            handler.handle(envelope.message(), new Context(envelope));
+                        } else {
+                            handleObserved(envelope, trace);
+                        }
                     } catch (Throwable error) {
                         log.debug("process {} crashed", ref, error);
                         exit(ExitReason.Crashed.of(error));
@@ -283,6 +300,18 @@ public final class ProcessTable {
             if (exitReason == null && !mailbox.isEmpty() && scheduled.compareAndSet(false, true)) {
                 executor.execute(this);
             }
+        }
+
+        /** Handles a message from another node as the current observation, continuing the sender's trace. */
+        private void handleObserved(Envelope envelope, Map<String, String> trace) throws Exception {
+            ProcessRef sender = envelope.sender();
+            boolean call = envelope.replyTo() != null;
+            SynReceiverContext context = new SynReceiverContext(call ? "call" : "send", Observations.NO_SCOPE,
+                    sender == null ? null : sender.node(), trace, call ? Kind.SERVER : Kind.CONSUMER);
+            observations.receive(context, () -> {
+                handler.handle(envelope.message(), new Context(envelope));
+                return "OK";
+            }, outcome -> outcome);
         }
 
         @Override

@@ -1,10 +1,13 @@
 package io.synspring.internal.scope;
 
+import io.micrometer.observation.transport.Kind;
 import io.synspring.NodeId;
 import io.synspring.NodeUnavailableException;
 import io.synspring.RejectedValue;
 import io.synspring.RemoteOperationException;
+import io.synspring.groups.GroupUpdateResult;
 import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.internal.observation.Observations;
 import io.synspring.internal.wire.WireCodec;
 import io.synspring.internal.wire.WireMessage.Failure;
 import io.synspring.internal.wire.WireMessage.Operation;
@@ -12,7 +15,9 @@ import io.synspring.internal.wire.WireMessage.Request;
 import io.synspring.internal.wire.WireMessage;
 import io.synspring.process.ProcessRef;
 import io.synspring.registry.MetadataUpdate;
+import io.synspring.registry.UpdateResult;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class OwnerRequests {
 
+    /** An update that kept racing, in its observation. */
+    private static final Object RACED = new Object();
+
     private final String scope;
     private final NodeId self;
     private final HazelcastCluster cluster;
@@ -33,9 +41,11 @@ final class OwnerRequests {
     private final PendingCalls calls;
     private final Duration timeout;
     private final int maxMetadataBytes;
+    private final Observations observations;
 
     OwnerRequests(String scope, NodeId self, HazelcastCluster cluster, WireCodec codec, PendingCalls calls,
-            Duration timeout, int maxMetadataBytes) {
+            Duration timeout, int maxMetadataBytes, Observations observations) {
+        this.observations = observations;
         this.scope = scope;
         this.self = self;
         this.cluster = cluster;
@@ -52,8 +62,22 @@ final class OwnerRequests {
      * @return the owner's result, or {@code null} if the metadata kept changing for {@value MetadataUpdate#MAX_ATTEMPTS}
      *     attempts
      */
-    @Nullable Object update(ProcessRef process, @Nullable Object current,
+    @Nullable Object update(String operation, ProcessRef process, @Nullable Object current,
             BiFunction<@Nullable Object, @Nullable Object, Operation> compareAndSet, MetadataUpdate update) {
+        if (!observations.on()) {
+            return update(process, current, compareAndSet, update, null);
+        }
+        Object result = observations.send(operation, scope, process.node(),
+                Kind.CLIENT, trace -> {
+                    Object answer = update(process, current, compareAndSet, update, trace);
+                    return answer == null ? RACED : answer;
+                }, OwnerRequests::outcome);
+        return result == RACED ? null : result;
+    }
+
+    private @Nullable Object update(ProcessRef process, @Nullable Object current,
+            BiFunction<@Nullable Object, @Nullable Object, Operation> compareAndSet, MetadataUpdate update,
+            @Nullable Map<String, String> trace) {
         Object expected = current;
         for (int attempt = 0; attempt < MetadataUpdate.MAX_ATTEMPTS; attempt++) {
             if (expected instanceof RejectedValue rejected) {
@@ -62,7 +86,7 @@ final class OwnerRequests {
             }
             Object meta = update.apply(process, expected);
             codec.checkTransferable(meta, maxMetadataBytes, "the updated metadata", true);
-            Object result = request(process.node(), compareAndSet.apply(expected, meta));
+            Object result = exchange(process.node(), compareAndSet.apply(expected, meta), trace);
             if (!(result instanceof WireMessage.Stale stale)) {
                 return result;
             }
@@ -78,6 +102,46 @@ final class OwnerRequests {
      * @throws IllegalArgumentException if the owner is not in this scope
      */
     Object request(NodeId owner, Operation operation) {
+        if (!observations.on()) {
+            return exchange(owner, operation, null);
+        }
+        return observations.send(operationName(operation), scope, owner, Kind.CLIENT,
+                trace -> exchange(owner, operation, trace), OwnerRequests::outcome);
+    }
+
+    /** The name of {@code operation} in observations. */
+    static String operationName(Operation operation) {
+        if (operation instanceof Operation.Register) {
+            return "register";
+        } else if (operation instanceof Operation.Unregister) {
+            return "unregister";
+        } else if (operation instanceof Operation.CompareAndSet) {
+            return "update";
+        } else if (operation instanceof Operation.Join) {
+            return "join";
+        } else if (operation instanceof Operation.Leave) {
+            return "leave";
+        }
+        return "group-update";
+    }
+
+    /** The outcome of an owner's answer in observations: the result's status, or ERROR for a failure. */
+    static String outcome(Object result) {
+        if (result instanceof Enum<?> status) {
+            return status.name();
+        } else if (result instanceof UpdateResult update) {
+            return update.status().name();
+        } else if (result instanceof GroupUpdateResult update) {
+            return update.status().name();
+        } else if (result == RACED) {
+            return UpdateResult.Status.RACE_CONDITION.name();
+        } else if (result instanceof Failure) {
+            return Observations.ERROR;
+        }
+        return "OK";
+    }
+
+    private Object exchange(NodeId owner, Operation operation, @Nullable Map<String, String> trace) {
         HazelcastCluster.Peer peer = cluster.peers().get(owner);
         if (peer == null && !cluster.isVisible(owner)) {
             throw new NodeUnavailableException(owner, "node " + owner + " is not a member of the cluster (it left, or "
@@ -91,7 +155,7 @@ final class OwnerRequests {
                     + " scopes (syn.scopes)");
         }
         PendingCalls.Pending call = calls.start(owner);
-        cluster.send(owner, codec.encode(new Request(self, scope, call.id(), operation)));
+        cluster.send(owner, codec.encode(new Request(self, scope, call.id(), operation, trace)));
         Object result;
         try {
             result = call.future().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

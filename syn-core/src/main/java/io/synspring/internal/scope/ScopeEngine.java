@@ -1,5 +1,6 @@
 package io.synspring.internal.scope;
 
+import io.micrometer.observation.transport.Kind;
 import io.synspring.NodeId;
 import io.synspring.RejectedValue;
 import io.synspring.events.Reason;
@@ -9,6 +10,7 @@ import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
 import io.synspring.groups.Membership;
 import io.synspring.internal.cluster.HazelcastCluster;
+import io.synspring.internal.observation.Observations;
 import io.synspring.internal.process.ProcessTable;
 import io.synspring.internal.replica.Change;
 import io.synspring.internal.replica.ReplicaSink;
@@ -21,6 +23,7 @@ import io.synspring.internal.wire.WireMessage.Request;
 import io.synspring.internal.wire.WireMessage.Response;
 import io.synspring.internal.wire.WireMessage.Sync;
 import io.synspring.internal.wire.WireMessage;
+import io.synspring.observation.SynReceiverContext;
 import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SynProcess;
@@ -33,6 +36,7 @@ import io.synspring.registry.UpdateResult;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -61,7 +65,7 @@ public final class ScopeEngine {
     public record Context(NodeId self, ProcessTable processes, WireCodec codec, HazelcastCluster cluster,
             EventBus events, PendingCalls calls, Executor pool, ScheduledExecutorService scheduler,
             ConflictResolver resolver, boolean strictMode, int maxMetadataBytes, Duration requestTimeout,
-            Duration syncRetry, PeerSync peerSync) {}
+            Duration syncRetry, PeerSync peerSync, Observations observations) {}
 
     private record Loss(Registration claim, boolean stop) {}
 
@@ -95,9 +99,9 @@ public final class ScopeEngine {
                 context.syncRetry(), task -> inbound.execute(() -> locked(() -> {
                     task.run();
                     return null;
-                })));
+                })), context.observations());
         this.owners = new OwnerRequests(scope, self, context.cluster(), context.codec(), context.calls(),
-                context.requestTimeout(), context.maxMetadataBytes());
+                context.requestTimeout(), context.maxMetadataBytes(), context.observations());
         this.sink = new ReplicaSink() {
             @Override
             public void event(SynEvent event) {
@@ -184,7 +188,7 @@ public final class ScopeEngine {
         if (isLocal(visible.process())) {
             return locked(() -> updateLocal(name, visible.process(), update));
         }
-        Object result = owners.update(visible.process(), visible.meta(),
+        Object result = owners.update("update", visible.process(), visible.meta(),
                 (expected, meta) -> new Operation.CompareAndSet(name, visible.process(), expected, meta), update);
         return result == null ? UpdateResult.of(UpdateResult.Status.RACE_CONDITION) : (UpdateResult) result;
     }
@@ -287,7 +291,7 @@ public final class ScopeEngine {
             }
             current = stale.current();
         }
-        Object result = owners.update(process, current,
+        Object result = owners.update("group-update", process, current,
                 (expected, meta) -> new Operation.MemberCompareAndSet(group, process, expected, meta), update);
         return result == null ? GroupUpdateResult.of(GroupUpdateResult.Status.RACE_CONDITION)
                 : (GroupUpdateResult) result;
@@ -388,7 +392,8 @@ public final class ScopeEngine {
         }
         locked(() -> {
             peers.addAll(nodes);
-            outbox.send(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, outbox.seq()), true));
+            context.observations().snapshot(scope, nodes.size() == 1 ? nodes.get(0) : null, true,
+                    () -> outbox.send(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, outbox.seq()), true)));
             return null;
         });
         nodes.forEach(syncChecks::check);
@@ -446,7 +451,7 @@ public final class ScopeEngine {
                 syncChecks.sendSnapshot(from, false); // at once: both snapshots travel at the same time
             }
             boolean brokenBefore = replica.snapshotBroken(from);
-            replica.receive(sync.snapshot(), reason, sink);
+            context.observations().snapshot(scope, from, false, () -> replica.receive(sync.snapshot(), reason, sink));
             if (!brokenBefore && replica.snapshotBroken(from)) {
                 // a part was lost: ask for a whole snapshot now rather than at the next sync check
                 log.debug("scope {}: a part of {}'s snapshot was lost, asking for it again", scope, from);
@@ -462,7 +467,7 @@ public final class ScopeEngine {
                 syncChecks.check(from);
             }
         } else if (message instanceof Request request) {
-            outbox.send(from, new Response(self, scope, request.callId(), perform(request.operation())));
+            outbox.send(from, new Response(self, scope, request.callId(), performFor(request)));
         } else if (message instanceof Response response) {
             context.calls().complete(response.callId(), response.result());
         }
@@ -474,6 +479,17 @@ public final class ScopeEngine {
         if (inSync ? syncedPeers.add(peer) : syncedPeers.remove(peer)) {
             context.peerSync().changed(scope, peer, inSync);
         }
+    }
+
+    /** Performs an operation asked by another node; observed, continuing the caller's trace. */
+    private Object performFor(Request request) {
+        if (!context.observations().on()) {
+            return perform(request.operation());
+        }
+        Map<String, String> trace = request.trace();
+        SynReceiverContext observed = new SynReceiverContext(OwnerRequests.operationName(request.operation()), scope,
+                request.from(), trace == null ? Map.of() : trace, Kind.SERVER);
+        return context.observations().receive(observed, () -> perform(request.operation()), OwnerRequests::outcome);
     }
 
     private Object perform(Operation operation) {

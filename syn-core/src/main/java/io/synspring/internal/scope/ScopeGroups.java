@@ -1,5 +1,6 @@
 package io.synspring.internal.scope;
 
+import io.micrometer.observation.transport.Kind;
 import io.synspring.NodeId;
 import io.synspring.groups.GroupUpdateResult;
 import io.synspring.groups.Groups;
@@ -7,6 +8,7 @@ import io.synspring.groups.JoinResult;
 import io.synspring.groups.LeaveResult;
 import io.synspring.groups.Membership;
 import io.synspring.groups.MultiCallResult;
+import io.synspring.internal.observation.Observations;
 import io.synspring.internal.process.Messenger;
 import io.synspring.internal.process.ReplyTo;
 import io.synspring.internal.replica.GroupTable;
@@ -164,7 +166,14 @@ public final class ScopeGroups implements Groups {
 
     @Override
     public int publish(String group, Object message) {
-        return publish(members(group), message, null);
+        List<Membership> members = members(group);
+        Observations observations = messenger.observations();
+        if (observations.on() && members.stream().anyMatch(member -> !member.node().equals(engine.self()))) {
+            return observations.send("publish", engine.scope(), null, Kind.PRODUCER,
+                    trace -> publish(members, message, null, null, trace),
+                    recipients -> recipients == members.size() ? "SENT" : "PARTIAL");
+        }
+        return publish(members, message, null);
     }
 
     @Override
@@ -187,28 +196,39 @@ public final class ScopeGroups implements Groups {
         Gathering gathering = new Gathering(members);
         long callId = calls.register(gathering);
         try {
-            publish(members, request, new ReplyTo(engine.self(), callId), gathering);
-            try {
-                gathering.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException expected) {
-                // whoever has not answered by now is a bad reply
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            Observations observations = messenger.observations();
+            if (observations.on()) {
+                return observations.send("multicall", engine.scope(), null, Kind.CLIENT,
+                        trace -> gather(members, request, timeout, gathering, callId, trace),
+                        result -> result.badReplies().isEmpty() ? "REPLIED" : "PARTIAL");
             }
-            return gathering.result();
+            return gather(members, request, timeout, gathering, callId, null);
         } finally {
             calls.forget(callId);
         }
     }
 
+    private <R> MultiCallResult<R> gather(List<Membership> members, Object request, Duration timeout,
+            Gathering gathering, long callId, @Nullable Map<String, String> trace) {
+        publish(members, request, new ReplyTo(engine.self(), callId), gathering, trace);
+        try {
+            gathering.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException expected) {
+            // whoever has not answered by now is a bad reply
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return gathering.result();
+    }
+
     private int publish(List<Membership> members, Object message, @Nullable ReplyTo replyTo) {
-        return publish(members, message, replyTo, null);
+        return publish(members, message, replyTo, null, null);
     }
 
     private int publish(List<Membership> members, Object message, @Nullable ReplyTo replyTo,
-            @Nullable Gathering gathering) {
+            @Nullable Gathering gathering, @Nullable Map<String, String> trace) {
         Objects.requireNonNull(message, "message");
         Map<NodeId, List<ProcessRef>> byNode = new HashMap<>();
         for (Membership member : members) {
@@ -220,7 +240,7 @@ public final class ScopeGroups implements Groups {
         int recipients = 0;
         for (Map.Entry<NodeId, List<ProcessRef>> entry : byNode.entrySet()) {
             long[] ids = entry.getValue().stream().mapToLong(ProcessRef::id).toArray();
-            int delivered = messenger.deliver(entry.getKey(), ids, message, replyTo);
+            int delivered = messenger.deliver(entry.getKey(), ids, message, replyTo, trace);
             recipients += delivered;
             if (gathering != null && delivered < ids.length) {
                 // local members that died or are overloaded will not answer
@@ -229,7 +249,6 @@ public final class ScopeGroups implements Groups {
         }
         return recipients;
     }
-
 
     /** Collects a multi-call's replies; done when every member answered or is known not to. */
     private final class Gathering implements PendingCalls.Waiter {

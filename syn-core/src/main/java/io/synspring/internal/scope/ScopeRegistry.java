@@ -112,7 +112,7 @@ public final class ScopeRegistry implements Registry {
             return CompletableFuture.failedFuture(new CallRefusedException(SendResult.NO_SUCH_NAME,
                     "no process is registered under '" + name + "' in scope '" + scope() + "'"));
         }
-        return messenger.call(registration.get().process(), request, timeout);
+        return messenger.call(registration.get().process(), request, timeout, engine.scope());
     }
 
     @Override
@@ -121,6 +121,6 @@ public final class ScopeRegistry implements Registry {
         if (registration == null) {
             return SendResult.NO_SUCH_NAME;
         }
-        return messenger.send(registration.process(), message);
+        return messenger.send(registration.process(), message, engine.scope());
     }
 }

@@ -21,7 +21,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class Frames {
 
-    static final int VERSION = 1;
+    /** 2: requests and deliveries may carry a trace context. */
+    static final int VERSION = 2;
     static final byte HELLO = 1;
     static final byte WELCOME = 2;
     static final byte REFUSE = 3;

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +42,9 @@ public final class WireCodec {
     private static final byte REPLY = 7;
     private static final byte BEACON = 8;
     private static final byte UNDELIVERED = 9;
+    /** A {@link Request} or {@link Deliver} with a trace context after the sender's id; without one: the above. */
+    private static final byte REQUEST_TRACED = 10;
+    private static final byte DELIVER_TRACED = 11;
 
     private final InternalSerializationService serialization;
     private final ValuePolicy values;
@@ -105,8 +109,12 @@ public final class WireCodec {
                 fields.writeNode(out, leaving.from());
                 out.writeString(leaving.scope());
             } else if (message instanceof Request request) {
-                out.writeByte(REQUEST);
+                Map<String, String> trace = request.trace();
+                out.writeByte(trace == null ? REQUEST : REQUEST_TRACED);
                 fields.writeNode(out, request.from());
+                if (trace != null) {
+                    fields.writeTrace(out, trace);
+                }
                 out.writeString(request.scope());
                 out.writeLong(request.callId());
                 operations.writeOperation(out, request.operation());
@@ -117,8 +125,12 @@ public final class WireCodec {
                 out.writeLong(response.callId());
                 operations.writeResult(out, response.result());
             } else if (message instanceof Deliver deliver) {
-                out.writeByte(DELIVER);
+                Map<String, String> trace = deliver.trace();
+                out.writeByte(trace == null ? DELIVER : DELIVER_TRACED);
                 fields.writeNode(out, deliver.from());
+                if (trace != null) {
+                    fields.writeTrace(out, trace);
+                }
                 out.writeLongArray(deliver.targets());
                 fields.writeNullableRef(out, deliver.sender());
                 out.writeBoolean(deliver.replyTo() != null);
@@ -155,6 +167,11 @@ public final class WireCodec {
         try {
             byte type = in.readByte();
             NodeId from = fields.readNode(in);
+            Map<String, String> trace = null;
+            if (type == REQUEST_TRACED || type == DELIVER_TRACED) {
+                trace = fields.readTrace(in);
+                type = type == REQUEST_TRACED ? REQUEST : DELIVER;
+            }
             switch (type) {
                 case DELTAS:
                     return new Deltas(from, replication.readBatch(in));
@@ -167,14 +184,15 @@ public final class WireCodec {
                 case BEACON:
                     return new WireMessage.Beacon(from, in.readString(), in.readLong());
                 case REQUEST:
-                    return new Request(from, in.readString(), in.readLong(), operations.readOperation(in));
+                    return new Request(from, in.readString(), in.readLong(), operations.readOperation(in), trace);
                 case RESPONSE:
                     return new Response(from, in.readString(), in.readLong(), operations.readResult(in));
                 case DELIVER: {
                     long[] targets = in.readLongArray();
                     ProcessRef sender = fields.readNullableRef(in);
                     ReplyTo replyTo = in.readBoolean() ? new ReplyTo(fields.readNode(in), in.readLong()) : null;
-                    return new Deliver(from, targets, sender, required(fields.readValue(in), "message"), replyTo);
+                    return new Deliver(from, targets, sender, required(fields.readValue(in), "message"), replyTo,
+                            trace);
                 }
                 case REPLY:
                     return new Reply(from, in.readLong(), fields.readRef(in), required(fields.readValue(in), "reply"));

@@ -5,7 +5,10 @@ import com.hazelcast.nio.ObjectDataOutput;
 import io.synspring.NodeId;
 import io.synspring.RejectedValue;
 import io.synspring.process.ProcessRef;
+import io.synspring.internal.observation.Observations;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +31,36 @@ final class WireFields {
     @Nullable Object readValue(ObjectDataInput in) throws IOException {
         byte[] bytes = in.readByteArray();
         return bytes == null ? null : values.read(bytes);
+    }
+
+    /** A trace context: a count and that many key and value strings; never through the {@link ValuePolicy}. */
+    void writeTrace(ObjectDataOutput out, Map<String, String> trace) throws IOException {
+        out.writeInt(trace.size());
+        for (Map.Entry<String, String> entry : trace.entrySet()) {
+            out.writeString(entry.getKey());
+            out.writeString(entry.getValue());
+        }
+    }
+
+    /**
+     * A trace context, or {@code null} when it is empty or larger than a node sends (dropped, logged: the
+     * message it came with is delivered without it).
+     */
+    @Nullable Map<String, String> readTrace(ObjectDataInput in) throws IOException {
+        int size = in.readInt();
+        if (size < 0) {
+            throw new IllegalArgumentException("a trace context of " + size + " entries");
+        }
+        Map<String, String> trace = new HashMap<>(Math.min(size, Observations.MAX_TRACE_ENTRIES) * 2);
+        for (int i = 0; i < size; i++) {
+            String key = in.readString();
+            String value = in.readString();
+            if (key == null || value == null) {
+                throw new IllegalArgumentException("a trace context with a null key or value");
+            }
+            trace.put(key, value);
+        }
+        return trace.isEmpty() ? null : Observations.bounded(trace, "received");
     }
 
     void writeNode(ObjectDataOutput out, NodeId node) throws IOException {

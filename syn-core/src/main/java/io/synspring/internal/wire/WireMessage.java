@@ -5,6 +5,7 @@ import io.synspring.internal.process.ReplyTo;
 import io.synspring.internal.replica.ChangeBatch;
 import io.synspring.internal.replica.OwnerSnapshot;
 import io.synspring.process.ProcessRef;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,15 +48,33 @@ public sealed interface WireMessage {
     /** The sender is leaving the scope (it is shutting down): drop its entries of that scope now. */
     record Leaving(NodeId from, String scope) implements ForScope {}
 
-    /** Asks the owner of a process to perform an operation on it, atomically, and answer. */
-    record Request(NodeId from, String scope, long callId, Operation operation) implements ForScope {}
+    /**
+     * Asks the owner of a process to perform an operation on it, atomically, and answer. {@code trace}: the
+     * caller's trace context, when it observes its operations.
+     */
+    record Request(NodeId from, String scope, long callId, Operation operation,
+            @Nullable Map<String, String> trace) implements ForScope {
+
+        public Request(NodeId from, String scope, long callId, Operation operation) {
+            this(from, scope, callId, operation, null);
+        }
+    }
 
     /** The answer to a {@link Request}: a result value or a {@link Failure}. */
     record Response(NodeId from, String scope, long callId, Object result) implements ForScope {}
 
-    /** A message for one or more local processes of the receiver (one network message per node). */
+    /**
+     * A message for one or more local processes of the receiver (one network message per node). {@code trace}:
+     * the sender's trace context, when it observes its sends.
+     */
     record Deliver(NodeId from, long[] targets, @Nullable ProcessRef sender, Object message,
-            @Nullable ReplyTo replyTo) implements WireMessage {}
+            @Nullable ReplyTo replyTo, @Nullable Map<String, String> trace) implements WireMessage {
+
+        public Deliver(NodeId from, long[] targets, @Nullable ProcessRef sender, Object message,
+                @Nullable ReplyTo replyTo) {
+            this(from, targets, sender, message, replyTo, null);
+        }
+    }
 
     /**
      * Tells the sender of a {@link Deliver} that its {@code targets} did not get it: their mailbox was full, or

@@ -14,9 +14,12 @@ import io.synspring.registry.Registration;
 import io.synspring.internal.replica.Change;
 import io.synspring.internal.replica.ChangeBatch;
 import io.synspring.internal.replica.OwnerSnapshot;
+import io.synspring.internal.observation.Observations;
 import io.synspring.testing.TestCluster;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,5 +111,57 @@ class WireCodecTests {
 
         assertThatThrownBy(() -> codec.encode(new Deltas(OWNER, foreign)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not own");
+    }
+
+    @Test
+    void withoutATraceContextADeliveryAndARequestCarryNothingMore() {
+        ProcessRef target = new ProcessRef(OTHER, 9);
+        WireMessage.Deliver plain = new WireMessage.Deliver(OWNER, new long[] {9}, target, "hello", null);
+        Map<String, String> trace = Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        WireMessage.Deliver traced = new WireMessage.Deliver(OWNER, new long[] {9}, target, "hello", null, trace);
+
+        byte[] plainBytes = codec.encode(plain);
+        byte[] tracedBytes = codec.encode(traced);
+
+        // the trace context's entry count and its two strings (length-prefixed UTF-8), nothing else
+        int traceBytes = 4 + 4 + "traceparent".length() + 4 + trace.get("traceparent").length();
+        assertThat(tracedBytes.length - plainBytes.length).isEqualTo(traceBytes);
+        assertThat(((WireMessage.Deliver) codec.decode(plainBytes)).trace()).isNull();
+        WireMessage.Deliver decoded = (WireMessage.Deliver) codec.decode(tracedBytes);
+        assertThat(decoded.trace()).isEqualTo(trace);
+        assertThat(decoded.message()).isEqualTo("hello");
+        assertThat(decoded.sender()).isEqualTo(target);
+    }
+
+    @Test
+    void aRequestCarriesItsTraceContext() {
+        Map<String, String> trace = Map.of("b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1");
+        WireMessage.Operation register = new WireMessage.Operation.Register("name", new ProcessRef(OTHER, 1), "meta");
+
+        WireMessage.Request plain = (WireMessage.Request) codec.decode(codec.encode(
+                new WireMessage.Request(OWNER, "devices", 3, register)));
+        WireMessage.Request traced = (WireMessage.Request) codec.decode(codec.encode(
+                new WireMessage.Request(OWNER, "devices", 3, register, trace)));
+
+        assertThat(plain.trace()).isNull();
+        assertThat(traced.trace()).isEqualTo(trace);
+        assertThat(traced.operation()).isEqualTo(register);
+        assertThat(traced.callId()).isEqualTo(3);
+    }
+
+    @Test
+    void anOversizedTraceContextIsDroppedAndTheMessageStillDelivered() {
+        Map<String, String> tooMany = new HashMap<>();
+        for (int i = 0; i <= Observations.MAX_TRACE_ENTRIES; i++) {
+            tooMany.put("baggage-" + i, "v");
+        }
+        Map<String, String> tooLong = Map.of("baggage", "x".repeat(Observations.MAX_TRACE_CHARS));
+
+        for (Map<String, String> trace : List.of(tooMany, tooLong)) {
+            WireMessage.Deliver decoded = (WireMessage.Deliver) codec.decode(codec.encode(
+                    new WireMessage.Deliver(OWNER, new long[] {9}, null, "hello", null, trace)));
+            assertThat(decoded.trace()).isNull();
+            assertThat(decoded.message()).isEqualTo("hello");
+        }
     }
 }
