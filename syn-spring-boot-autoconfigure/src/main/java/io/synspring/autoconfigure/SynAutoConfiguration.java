@@ -58,7 +58,7 @@ public final class SynAutoConfiguration {
     /**
      * The node's settings from {@code syn.*}, with the application's {@link ConflictResolver} bean if any, the
      * SSL bundle named by {@code syn.transport.ssl.bundle}, and the application's {@link ObservationRegistry} (with
-     * its Syn observation conventions, if any) unless {@code syn.observations.enabled=false}.
+     * its Syn observation conventions, if any) when {@code syn.observations.enabled=true}.
      */
     @Bean
     @ConditionalOnMissingBean

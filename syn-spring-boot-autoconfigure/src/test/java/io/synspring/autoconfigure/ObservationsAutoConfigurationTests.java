@@ -24,15 +24,16 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The node reports its observations to the application's ObservationRegistry, unless told not to. */
+/** The node reports its observations to the application's ObservationRegistry when asked to. */
 class ObservationsAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SynAutoConfiguration.class));
 
     @Test
-    void withBootsObservationRegistryTheNodeReportsToIt() {
-        runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class)).run(context -> {
+    void withBootsObservationRegistryAndSwitchedOnTheNodeReportsToIt() {
+        runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+                .withPropertyValues("syn.observations.enabled=true").run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(ObservationRegistry.class);
             assertThat(context.getBean(NodeRegistry.class).settings().observationRegistry())
                     .isSameAs(context.getBean(ObservationRegistry.class));
@@ -43,7 +44,8 @@ class ObservationsAutoConfigurationTests {
     void withBootsMetricsASendToAnotherNodeIsTimedOnBothNodes() {
         ApplicationContextRunner withMetrics = runner.withConfiguration(AutoConfigurations.of(
                 ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
-                CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class));
+                CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+                .withPropertyValues("syn.observations.enabled=true");
         String cluster = TestClusters.uniqueName();
         int portA = LoopbackPorts.free();
         int portB = LoopbackPorts.free();
@@ -78,9 +80,8 @@ class ObservationsAutoConfigurationTests {
     }
 
     @Test
-    void observationsCanBeSwitchedOff() {
-        runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
-                .withPropertyValues("syn.observations.enabled=false").run(context -> {
+    void observationsAreOffByDefaultEvenWithARegistry() {
+        runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class)).run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(ObservationRegistry.class);
                     assertThat(context.getBean(SynSettings.class).observationRegistry())
                             .isSameAs(ObservationRegistry.NOOP);
@@ -90,7 +91,8 @@ class ObservationsAutoConfigurationTests {
     @Test
     void conventionBeansReplaceTheDefaults() {
         runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
-                .withUserConfiguration(Conventions.class).run(context -> {
+                .withPropertyValues("syn.observations.enabled=true").withUserConfiguration(Conventions.class)
+                .run(context -> {
                     SynSettings settings = context.getBean(SynSettings.class);
                     assertThat(settings.senderObservationConvention())
                             .isSameAs(context.getBean(SynSenderObservationConvention.class));
