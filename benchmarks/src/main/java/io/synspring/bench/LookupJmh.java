@@ -1,6 +1,7 @@
 package io.synspring.bench;
 
 import io.synspring.bench.jmh.ReadBenchmark;
+import io.synspring.bench.jmh.StringKeyBenchmark;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,9 +40,12 @@ final class LookupJmh {
         String benchmark = ReadBenchmark.class.getName();
         String size = Integer.toString(options.processes());
         List<RunResult> runs = new ArrayList<>(new Runner(new OptionsBuilder()
-                .include(benchmark + ".(registryLookup|registryLookupNewString|registryLookupOwnProcesses|replicaLookup)$").forks(forks)
-                .warmupIterations(2).measurementIterations(3).param("size", size).verbosity(VerboseMode.SILENT)
-                .build()).run());
+                .include(benchmark + ".(registryLookup|registryLookupNewString|registryLookupChained|newStringHash"
+                        + "|registryLookupOwnProcesses|replicaLookup)$")
+                .forks(forks).warmupIterations(2).measurementIterations(3).param("size", size)
+                .verbosity(VerboseMode.SILENT).build()).run());
+        runs.addAll(new Runner(new OptionsBuilder().include(StringKeyBenchmark.class.getName()).forks(forks)
+                .warmupIterations(2).measurementIterations(3).verbosity(VerboseMode.SILENT).build()).run());
         runs.addAll(new Runner(new OptionsBuilder().include(benchmark + ".replicaMember").param("size", size)
                 .verbosity(VerboseMode.SILENT).build()).run());
         for (RunResult run : runs) {
@@ -50,6 +54,12 @@ final class LookupJmh {
             String key = switch (method) {
                 case "registryLookup" -> "lookupsOneCoreJmh_perSecond";
                 case "registryLookupNewString" -> "lookupsOneCoreJmhNewString_perSecond";
+                case "registryLookupChained" -> "lookupsOneCoreJmhChained_perSecond";
+                case "newStringHash" -> "newStringAndHashOneCoreJmh_perSecond";
+                case "keptName" -> "bareMapLookupsJmh_perSecond";
+                case "newName" -> "bareMapLookupsJmhNewString_perSecond";
+                case "newNameBesideKeptName" -> "bareMapLookupsJmhNewStringBeside_perSecond";
+                case "garbageBesideKeptName" -> "bareMapLookupsJmhGarbageBeside_perSecond";
                 case "registryLookupOwnProcesses" -> "lookupsOneCoreJmhOwnProcesses_perSecond";
                 case "replicaLookup" -> "lookupsOneCoreJmhReplicaOnly_perSecond";
                 case "replicaMembers" -> "groupMembers100kJmhReplica_ms";

@@ -104,8 +104,8 @@ class RegistryErrorsTests {
     }
 
     /**
-     * Node 2's replica is held back (its workers are all busy in handlers), so it still shows the name held
-     * by the process that held it before; the owner, node 1, has meanwhile given the name to another of its
+     * Node 2's replica is held back ({@link #holdBack}), so it still shows the name held by the process that
+     * held it before; the owner, node 1, has meanwhile given the name to another of its
      * processes. Unregister and update asked on node 2 reach node 1 about the old holder: RACE_CONDITION.
      */
     @Test
@@ -118,16 +118,8 @@ class RegistryErrorsTests {
         awaitEverywhere("err-race-update");
 
         CountDownLatch release = new CountDownLatch(1);
-        int workers = node(1).settings().workerThreads();
-        CountDownLatch busy = new CountDownLatch(workers);
-        for (int i = 0; i < workers; i++) {
-            node(1).spawn((message, ctx) -> {
-                busy.countDown();
-                release.await(30, TimeUnit.SECONDS);
-            }).tell("block");
-        }
         try {
-            assertThat(busy.await(10, TimeUnit.SECONDS)).as("node 2's workers are all busy").isTrue();
+            holdBack(1, release);
             for (String name : List.of("err-race-unregister", "err-race-update")) {
                 assertThat(registry(0).unregister(name)).isEqualTo(UnregisterResult.OK);
                 assertThat(registry(0).register(name, after.ref())).isEqualTo(RegisterResult.OK);
@@ -145,18 +137,11 @@ class RegistryErrorsTests {
         }
         // the same for update, once more holding node 2 back
         CountDownLatch releaseAgain = new CountDownLatch(1);
-        CountDownLatch busyAgain = new CountDownLatch(workers);
         await().until(() -> registry(1).lookup("err-race-unregister").map(Registration::process)
                 .filter(after.ref()::equals).isPresent());
         SynProcess third = idle(0);
-        for (int i = 0; i < workers; i++) {
-            node(1).spawn((message, ctx) -> {
-                busyAgain.countDown();
-                releaseAgain.await(30, TimeUnit.SECONDS);
-            }).tell("block");
-        }
         try {
-            assertThat(busyAgain.await(10, TimeUnit.SECONDS)).isTrue();
+            holdBack(1, releaseAgain);
             // node 2 still sees "after" on err-race-update only if it applied the earlier swap: it did (above)
             assertThat(registry(1).lookup("err-race-update").map(Registration::process)).contains(after.ref());
             assertThat(registry(0).unregister("err-race-update")).isEqualTo(UnregisterResult.OK);
@@ -170,6 +155,37 @@ class RegistryErrorsTests {
         await().until(() -> registry(1).lookup("err-race-update").map(Registration::process)
                 .filter(third.ref()::equals).isPresent());
         assertThat(registry(1).lookup("err-race-update").orElseThrow().meta()).isNull();
+    }
+
+    /**
+     * Holds back what {@code node} receives until {@code release}: its workers are all busy in handlers, and
+     * an update function that waits holds its scope lock, so neither a worker nor the link's thread (which
+     * never waits for the lock) applies a change from another node meanwhile.
+     */
+    private static void holdBack(int node, CountDownLatch release) throws InterruptedException {
+        int workers = node(node).settings().workerThreads();
+        CountDownLatch busy = new CountDownLatch(workers);
+        for (int i = 0; i < workers; i++) {
+            node(node).spawn((message, ctx) -> {
+                busy.countDown();
+                release.await(30, TimeUnit.SECONDS);
+            }).tell("block");
+        }
+        assertThat(busy.await(10, TimeUnit.SECONDS)).as("the node's workers are all busy").isTrue();
+        String name = "err-lock-holder-" + System.nanoTime();
+        registry(node).register(name, idle(node).ref());
+        CountDownLatch holding = new CountDownLatch(1);
+        Thread holder = new Thread(() -> registry(node).update(name, (ref, meta) -> {
+            holding.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return meta;
+        }), "scope-lock-holder");
+        holder.start();
+        assertThat(holding.await(10, TimeUnit.SECONDS)).as("the node's scope lock is held").isTrue();
     }
 
     /**

@@ -53,7 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code registryLookup}: {@link Registry#lookup} on a node of a 2-node cluster whose replica holds the
  *       100k names of the other node's processes: the public API, name check included, as a gateway finds a
  *       device connected to another node.
- *   <li>{@code registryLookupNewString}: the same with a new String for each lookup.
+ *   <li>{@code registryLookupNewString}: the same with a new String for each lookup; {@code newStringHash}
+ *       makes and hashes that String without the lookup.
+ *   <li>{@code registryLookupChained}: the same lookups made to wait for each other (the latency of one).
  *   <li>{@code registryLookupOwnProcesses}: the same on the node running the 100k processes, where a lookup
  *       also makes sure the local process has not exited.
  *   <li>{@code replicaLookup}: the replica read under it, on a bare replica holding 100k names of another
@@ -67,9 +69,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * cached after the first pass (a name an application keeps, such as a device's id); {@code
  * registryLookupNewString} makes a new String for each lookup instead (a name just read from the network), so
  * it pays for the allocation and the hash.
+ *
+ * <p>Each fork's heap is fixed and touched before the setup ({@code -Xms} = {@code -Xmx}, {@code
+ * -XX:+AlwaysPreTouch}): otherwise what a benchmark allocates in its first seconds lands in heap memory that
+ * was never touched, and takes a page fault per page, by a different amount in each fork.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Djava.net.preferIPv4Stack=true", "--add-modules", "java.se",
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Djava.net.preferIPv4Stack=true",
+        "--add-modules", "java.se",
         "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"})
@@ -98,6 +105,8 @@ public class ReadBenchmark {
     private String[] probes;
     private byte[][] probeBytes;
     private int next;
+    /** Always 0, but not a constant the compiler could fold: it makes one lookup depend on the one before. */
+    private int zero;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -214,6 +223,28 @@ public class ReadBenchmark {
     @OutputTimeUnit(TimeUnit.SECONDS)
     public Optional<Registration> registryLookupNewString(OnCpu onCpu) {
         return registry.lookup(nextNewName());
+    }
+
+    /**
+     * The same lookups one after the other: each one's name depends on what the one before found, so no two
+     * are in flight at once and each one waits out its own cache misses (the latency of a lookup, where
+     * {@code registryLookup} is the throughput of independent ones).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public Optional<Registration> registryLookupChained(OnCpu onCpu) {
+        Optional<Registration> found = registry.lookup(nextName());
+        next ^= (found.isPresent() ? 1 : 0) & zero;
+        return found;
+    }
+
+    /** What {@code registryLookupNewString} spends on the name alone: a new String, and its hash. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public int newStringHash(OnCpu onCpu) {
+        return nextNewName().hashCode();
     }
 
     @Benchmark

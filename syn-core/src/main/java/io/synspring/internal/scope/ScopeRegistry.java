@@ -56,21 +56,25 @@ public final class ScopeRegistry implements Registry {
 
     @Override
     public Optional<Registration> lookup(String name) {
-        return Optional.ofNullable(visible(name));
+        Optional<Registration> found = visible(name);
+        return found == null ? Optional.empty() : found;
     }
 
-    /** The registration of {@code name}, unless it is missing or its process is a local one that exited. */
-    private @Nullable Registration visible(String name) {
+    /**
+     * The registration of {@code name} in the {@code Optional} the replica keeps for it (a lookup allocates
+     * nothing), or {@code null} if it is missing or its process is a local one that exited.
+     */
+    private @Nullable Optional<Registration> visible(String name) {
         boolean noneExiting = messenger.noneExiting(); // before the read: see Messenger.noneExiting
-        Registration registration = name == null ? null : names.lookup(name);
-        if (registration == null) {
+        Optional<Registration> found = name == null ? null : names.find(name);
+        if (found == null) {
             guard.name(name, "name"); // only a miss pays for the check: a name that was found is valid
             return null;
         }
-        if (!noneExiting && !messenger.isAliveOrRemote(registration.process())) {
+        if (!noneExiting && !messenger.isAliveOrRemote(found.get().process())) {
             return null;
         }
-        return registration;
+        return found;
     }
 
     @Override
@@ -117,10 +121,10 @@ public final class ScopeRegistry implements Registry {
 
     @Override
     public SendResult send(String name, Object message) {
-        Registration registration = visible(name);
-        if (registration == null) {
+        Optional<Registration> found = visible(name);
+        if (found == null) {
             return SendResult.NO_SUCH_NAME;
         }
-        return messenger.send(registration.process(), message, engine.scope());
+        return messenger.send(found.get().process(), message, engine.scope());
     }
 }

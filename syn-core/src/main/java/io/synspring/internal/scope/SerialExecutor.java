@@ -34,6 +34,29 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} on the calling thread when no task is running or waiting, saving the hand-off to the
+     * pool (a wake-up, which on a busy machine waits for a core); otherwise queues it as {@link #execute}
+     * does. Either way it runs after every task queued before it and before any queued after it.
+     */
+    public void executeHereIfIdle(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (!tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
+            execute(task);
+            return;
+        }
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            log.error("{}: task failed", name, e);
+        } finally {
+            scheduled.set(false);
+        }
+        if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
+            pool.execute(this::drain);
+        }
+    }
+
     private void drain() {
         try {
             for (int i = 0; i < TASKS_PER_TURN; i++) {
