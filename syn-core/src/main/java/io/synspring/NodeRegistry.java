@@ -96,7 +96,8 @@ public final class NodeRegistry implements AutoCloseable {
         this.ownsHazelcast = ownsHazelcast;
         this.cluster = new HazelcastCluster(hazelcast, new TransportSettings(settings.maxBufferedBytes(),
                 settings.backpressureWait(), settings.unreachableAfter(),
-                (int) Math.min(Integer.MAX_VALUE - 1024, Math.max(16L << 20, 2L * settings.maxMessageBytes() + (1 << 20))),
+                (int) Math.min(Integer.MAX_VALUE - 1024,
+                        Math.max(16L << 20, 2L * settings.maxMessageBytes() + (1 << 20))),
                 settings.transportSsl(), settings.nodeNameInCertificate(), settings.clusterSecret()),
                 new ClusterListener());
         this.self = cluster.self();

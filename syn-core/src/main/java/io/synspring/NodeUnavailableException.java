@@ -1,6 +1,5 @@
 package io.synspring;
 
-
 /**
  * An operation had to be performed by another node (the owner of the process) and that node left or did
  * not answer in time. Nothing was changed on this node; retry once the cluster has settled.

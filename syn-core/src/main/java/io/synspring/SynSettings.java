@@ -77,7 +77,8 @@ public record SynSettings(String nodeName, Set<String> scopes, boolean strictMod
         all.add(DEFAULT_SCOPE);
         for (String scope : scopes) {
             if (scope == null || scope.isBlank() || scope.contains(",")) {
-                throw new IllegalArgumentException("scope '" + scope + "' is invalid: use a non-blank name without ','");
+                throw new IllegalArgumentException(
+                        "scope '" + scope + "' is invalid: use a non-blank name without ','");
             }
             all.add(scope.trim());
         }

@@ -16,7 +16,8 @@ import net.jqwik.api.constraints.StringLength;
 class IdentityProperties {
 
     @Property
-    void nodeIdsAreEqualExactlyWhenNameAndIncarnationAre(@ForAll @AlphaChars @StringLength(min = 1, max = 3) String name,
+    void nodeIdsAreEqualExactlyWhenNameAndIncarnationAre(
+            @ForAll @AlphaChars @StringLength(min = 1, max = 3) String name,
             @ForAll @LongRange(min = 0, max = 3) long incarnation,
             @ForAll @AlphaChars @StringLength(min = 1, max = 3) String otherName,
             @ForAll @LongRange(min = 0, max = 3) long otherIncarnation) {

@@ -16,7 +16,7 @@ class ListingAndSyncTests {
     void listingsStreamTheReplicaAndSyncStateSettles() {
         try (TestCluster cluster = TestCluster.start(2)) {
             cluster.awaitFullyConnected();
-            SynProcess process = cluster.node(0).spawn((message, ctx) -> { });
+            SynProcess process = cluster.node(0).spawn((message, ctx) -> {});
             cluster.node(0).registry().register("a", process.ref());
             cluster.node(0).registry().register("b", process.ref());
             cluster.node(0).groups().join("g", process.ref());

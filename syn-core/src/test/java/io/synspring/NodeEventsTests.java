@@ -33,7 +33,8 @@ class NodeEventsTests {
             await().until(() -> log.nodeEvents().stream().filter(NodeEvent.Synced.class::isInstance).count() == 2);
 
             List<NodeEvent> ofLeaver = of(log, leaverId);
-            assertThat(ofLeaver).extracting(Object::getClass).containsExactly(NodeEvent.Up.class, NodeEvent.Synced.class);
+            assertThat(ofLeaver).extracting(Object::getClass).containsExactly(NodeEvent.Up.class,
+                    NodeEvent.Synced.class);
             assertThat(((NodeEvent.Up) ofLeaver.get(0)).scopes()).isEqualTo(Set.of(SynSettings.DEFAULT_SCOPE));
             // synced means its entries are here: a listener may read them at once
             assertThat(watcher.registry().lookup("device")).isPresent();

@@ -66,7 +66,8 @@ class ReconnectTests {
                     .isEqualTo(UpdateResult.Status.UNDEFINED);
             SynProcess fresh = gateway.spawn((message, ctx) -> {});
             assertThat(registry.register("device-1", fresh.ref())).as("round %d", round).isEqualTo(RegisterResult.OK);
-            expected.add(new SynEvent.Unregistered("default", "device-1", old.ref(), null, new Reason.ProcessExited(exit)));
+            expected.add(
+                    new SynEvent.Unregistered("default", "device-1", old.ref(), null, new Reason.ProcessExited(exit)));
             expected.add(new SynEvent.Registered("default", "device-1", fresh.ref(), null, Reason.NORMAL));
             old = fresh;
         }
@@ -114,7 +115,9 @@ class ReconnectTests {
     }
 
     private static List<SynEvent> groupEvents(EventLog log, String group) {
-        return log.all().stream().filter(event -> event instanceof SynEvent.Joined joined && joined.group().equals(group)
-                || event instanceof SynEvent.Left left && left.group().equals(group)).toList();
+        return log.all().stream()
+                .filter(event -> event instanceof SynEvent.Joined joined && joined.group().equals(group)
+                        || event instanceof SynEvent.Left left && left.group().equals(group))
+                .toList();
     }
 }

@@ -62,7 +62,8 @@ final class BenchCluster implements AutoCloseable {
         for (PeerHandle peer : workers) {
             peer.awaitReady(180);
         }
-        Poll.until(() -> master.nodes().size() == nodes, Duration.ofMinutes(3), "the master to see " + nodes + " nodes");
+        Poll.until(() -> master.nodes().size() == nodes, Duration.ofMinutes(3),
+                "the master to see " + nodes + " nodes");
         for (PeerHandle peer : workers) {
             Poll.until(() -> peer.call("nodes", "nodes", 30).equals("nodes " + nodes), Duration.ofMinutes(3),
                     peer.name() + " to see " + nodes + " nodes");

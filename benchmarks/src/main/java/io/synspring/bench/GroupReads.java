@@ -145,7 +145,8 @@ final class GroupReads {
         results.put("multiCall100Members_p50_ms", histogram.getValueAtPercentile(50) / 1e3);
         results.put("multiCall100Members_p99_ms", histogram.getValueAtPercentile(99) / 1e3);
         results.put("multiCall100Members_p999_ms", histogram.getValueAtPercentile(99.9) / 1e3);
-        BenchCluster.log("  p50 %.3f ms, p99 %.3f ms, p999 %.3f ms (%d calls)", histogram.getValueAtPercentile(50) / 1e3,
+        BenchCluster.log("  p50 %.3f ms, p99 %.3f ms, p999 %.3f ms (%d calls)",
+                histogram.getValueAtPercentile(50) / 1e3,
                 histogram.getValueAtPercentile(99) / 1e3, histogram.getValueAtPercentile(99.9) / 1e3, calls);
     }
 

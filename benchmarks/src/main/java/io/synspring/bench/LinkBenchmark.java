@@ -385,8 +385,9 @@ public final class LinkBenchmark {
         long received = Long.parseLong(after[1]);
         long dropped = Long.parseLong(after[2]) - droppedBefore;
         long rate = Math.round(sent / ((doneAt - start) / 1e9));
-        String key = "remoteSend" + (threads == 1 ? "" : Integer.toString(threads)) + (targets.length == 1 ? "OneProcess"
-                : "");
+        String key =
+                "remoteSend" + (threads == 1 ? "" : Integer.toString(threads)) + (targets.length == 1 ? "OneProcess"
+                        : "");
         Map<String, Object> check = new LinkedHashMap<>();
         check.put("sent", sent);
         check.put("received", received);

@@ -47,7 +47,8 @@ final class NodeUpDown {
         int times = options.quick() ? 1 : 3;
         Map<String, List<Double>> figures = new LinkedHashMap<>();
         for (int i = 1; i <= times; i++) {
-            BenchCluster.log("node up and down (%d of %d): a split-off node with %,d names joins, then is killed (kill -9)", i,
+            BenchCluster.log(
+                    "node up and down (%d of %d): a split-off node with %,d names joins, then is killed (kill -9)", i,
                     times, size);
             nodeUpAndDown("late-" + i, size, figures);
         }
@@ -77,8 +78,10 @@ final class NodeUpDown {
         }
         long healed = System.nanoTime();
         late.call("heal " + members, "ok", 60);
-        long first = Poll.until(() -> registry.count(node) > 0, BenchCluster.PHASE_TIMEOUT, "the late node's first name");
-        long synced = Poll.until(() -> registry.count(node) == size, BenchCluster.PHASE_TIMEOUT, "the late node's names");
+        long first =
+                Poll.until(() -> registry.count(node) > 0, BenchCluster.PHASE_TIMEOUT, "the late node's first name");
+        long synced =
+                Poll.until(() -> registry.count(node) == size, BenchCluster.PHASE_TIMEOUT, "the late node's names");
         double[] cpu = cpuSinceMeeting(late, "nodeUpNewJvm", figures);
         long added = cluster.memberAdded(late.nodeId());
         // the names can be in before Hazelcast's MERGED event on the new node: wait for that event too
@@ -89,9 +92,11 @@ final class NodeUpDown {
         add(figures, "nodeUpSync100kFromMergedEvent_ms", synced - merged[0]);
         add(figures, "nodeUpFirstNameVisible_ms", first - added);
         add(figures, "nodeUpFromHealToSynced_ms", synced - healed);
-        BenchCluster.log("  up: %,d names visible %.1f ms after the membership event on the master (the first after %.1f "
-                + "ms), %.1f ms after the MERGED event on the new node (negative: before it), %.0f ms after the heal;"
-                + " meanwhile it used %.0f ms of CPU, its JIT compilers %.0f", size, (synced - added) / 1e6,
+        BenchCluster.log(
+                "  up: %,d names visible %.1f ms after the membership event on the master (the first after %.1f "
+                        + "ms), %.1f ms after the MERGED event on the new node (negative: before it), %.0f ms after "
+                        + "the heal; meanwhile it used %.0f ms of CPU, its JIT compilers %.0f",
+                size, (synced - added) / 1e6,
                 (first - added) / 1e6, (synced - merged[0]) / 1e6, (synced - healed) / 1e6, cpu[0], cpu[1]);
 
         // the running node is cut off by a net split and comes back when it heals
@@ -101,20 +106,25 @@ final class NodeUpDown {
         Poll.until(() -> cluster.memberRemoved(late.nodeId()) != null, Duration.ofMinutes(2),
                 "the master to see the node cut off");
         long cutOff = cluster.memberRemoved(late.nodeId());
-        long cutGone = Poll.until(() -> registry.count(node) == 0, BenchCluster.PHASE_TIMEOUT, "the cut-off node's names to go");
+        long cutGone = Poll.until(() -> registry.count(node) == 0, BenchCluster.PHASE_TIMEOUT,
+                "the cut-off node's names to go");
         add(figures, "nodeCutOffPurge100k_ms", cutGone - cutOff);
-        BenchCluster.log("  cut off: %,d names gone %.1f ms after the membership event (Hazelcast saw the split after %.0f ms)",
+        BenchCluster.log(
+                "  cut off: %,d names gone %.1f ms after the membership event (Hazelcast saw the split after %.0f ms)",
                 size, (cutGone - cutOff) / 1e6, (cutOff - cut) / 1e6);
         cluster.forgetMembershipTimes(late.nodeId());
         long reconnected = System.nanoTime();
         late.call("reconnect", "ok", 60);
-        long backFirst = Poll.until(() -> registry.count(node) > 0, BenchCluster.PHASE_TIMEOUT, "the node's first name back");
+        long backFirst =
+                Poll.until(() -> registry.count(node) > 0, BenchCluster.PHASE_TIMEOUT, "the node's first name back");
         long back = Poll.until(() -> registry.count(node) == size, BenchCluster.PHASE_TIMEOUT, "the node's names back");
         double[] backCpu = cpuSinceMeeting(late, "nodeBack", figures);
         long backAdded = cluster.memberAdded(late.nodeId());
         add(figures, "nodeBackSync100k_ms", back - backAdded);
-        BenchCluster.log("  back: %,d names visible %.1f ms after the membership event (the first after %.1f ms), %.0f ms after "
-                + "the network came back; meanwhile it used %.0f ms of CPU, its JIT compilers %.0f", size,
+        BenchCluster.log(
+                "  back: %,d names visible %.1f ms after the membership event (the first after %.1f ms), %.0f ms after "
+                        + "the network came back; meanwhile it used %.0f ms of CPU, its JIT compilers %.0f",
+                size,
                 (back - backAdded) / 1e6, (backFirst - backAdded) / 1e6, (back - reconnected) / 1e6, backCpu[0],
                 backCpu[1]);
 
@@ -127,7 +137,8 @@ final class NodeUpDown {
         long gone = Poll.until(() -> registry.count(node) == 0, BenchCluster.PHASE_TIMEOUT, "the node's names to go");
         add(figures, "nodeDownPurge100k_ms", gone - removed);
         add(figures, "nodeDownDetectionByHazelcast_ms", removed - killed);
-        BenchCluster.log("  down: %,d names gone %.1f ms after the membership event (Hazelcast saw the kill after %.0f ms)",
+        BenchCluster.log(
+                "  down: %,d names gone %.1f ms after the membership event (Hazelcast saw the kill after %.0f ms)",
                 size, (gone - removed) / 1e6, (removed - killed) / 1e6);
         cluster.forget(late);
     }
@@ -160,15 +171,18 @@ final class NodeUpDown {
             PeerHandle fresh = splitOff.peer();
             fresh.call("heal " + splitOff.members(), "ok", 60);
             // the new node polls its own replica and answers when it holds every name
-            long seen = Long.parseLong(fresh.call("await-names " + (before + size) + " " + BenchCluster.PHASE_TIMEOUT.toSeconds(),
-                    "names", BenchCluster.ANSWER_SECONDS).split(" ")[1]);
+            long seen = Long.parseLong(
+                    fresh.call("await-names " + (before + size) + " " + BenchCluster.PHASE_TIMEOUT.toSeconds(),
+                            "names", BenchCluster.ANSWER_SECONDS).split(" ")[1]);
             double[] cpu = cpuSinceMeeting(fresh, "newNodeSeesAll", figures);
             Poll.until(() -> cluster.memberAdded(fresh.nodeId()) != null, Duration.ofMinutes(2),
                     "the master to see the new node"); // the new node may hear from the peers first
             long added = cluster.memberAdded(fresh.nodeId());
             add(figures, "newNodeSeesAll100k_ms", seen - added);
-            BenchCluster.log("  all %,d names visible on it %.1f ms after the membership event on the master; meanwhile it used "
-                    + "%.0f ms of CPU, its JIT compilers %.0f", size, (seen - added) / 1e6, cpu[0], cpu[1]);
+            BenchCluster.log(
+                    "  all %,d names visible on it %.1f ms after the membership event on the master; meanwhile it used "
+                            + "%.0f ms of CPU, its JIT compilers %.0f",
+                    size, (seen - added) / 1e6, cpu[0], cpu[1]);
             fresh.kill();
             Poll.until(() -> cluster.memberRemoved(fresh.nodeId()) != null, Duration.ofMinutes(2),
                     "the master to see the new node leave");

@@ -123,8 +123,7 @@ public final class PeerMain {
             }
 
             @Override
-            public void memberRemoved(MembershipEvent event) {
-            }
+            public void memberRemoved(MembershipEvent event) {}
         });
         PeerMain peer = new PeerMain(node, config);
         reply("ready " + node.node());

@@ -8,7 +8,8 @@ import java.util.Map;
 final class Report {
 
     /** A row: result key, label, Syn 3.4's figure, the target, and whether higher is better. */
-    private record Row(String key, String label, String syn, String target, double targetValue, boolean higherIsBetter) {}
+    private record Row(String key, String label, String syn, String target, double targetValue,
+            boolean higherIsBetter) {}
 
     private static final List<Row> ROWS = List.of(
             new Row("register", "register /s", "51,100", ">= 511,000 (10x)", 511_000, true),
@@ -59,7 +60,8 @@ final class Report {
                     + " after the event", "", "", 0, false),
             new Row("nodeUpNewJvmCpu_ms", "(CPU the new JVM used meanwhile, ms)", "", "", 0, false),
             new Row("nodeUpNewJvmJitCpu_ms", "(of which its JIT compilers, ms)", "", "", 0, false),
-            new Row("nodeUpSync100kFromMergedEvent_ms", "(from the new node's MERGED event, ms; negative: before it)", "",
+            new Row("nodeUpSync100kFromMergedEvent_ms", "(from the new node's MERGED event, ms; negative: before it)",
+                    "",
                     "", 0, false),
             new Row("nodeUpFromHealToSynced_ms", "(heal to names visible, Hazelcast merge included, ms)", "", "", 0,
                     false),

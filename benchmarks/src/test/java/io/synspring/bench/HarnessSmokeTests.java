@@ -26,7 +26,8 @@ class HarnessSmokeTests {
             assertThat((Long) results.get(phase)).as(phase).isPositive();
         }
         assertThat(results).containsKeys("lookupsOneThreadLoopOnMaster_perSecond", "groupMembers100k_ms",
-                "groupMemberCount100k_ns", "transportBaseline_p99_ms", "propagationLowLoad_p99_ms", "propagationHighLoad_p99_ms",
+                "groupMemberCount100k_ns", "transportBaseline_p99_ms", "propagationLowLoad_p99_ms",
+                "propagationHighLoad_p99_ms",
                 "publishTo1000Members_deliveriesPerSecond", "multiCall100Members_p99_ms",
                 "heapPerRegistrationPerReplica_bytes", "nodeDownPurge100k_ms", "nodeUpSync100k_ms",
                 "nodeUpSync100kFromMergedEvent_ms", "nodeUpNewJvmCpu_ms", "nodeUpNewJvmJitCpu_ms",

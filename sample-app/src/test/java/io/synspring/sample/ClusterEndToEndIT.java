@@ -75,7 +75,8 @@ class ClusterEndToEndIT {
         DeviceClient silent = device(node1, "silent-1", "globex", false);
         DeviceClient gate = device(node3, "gate-1", "acme", true);
         for (DeviceClient client : List.of(thermostat, meter, silent, gate)) {
-            await("welcome frame of " + client.id()).atMost(PROPAGATION).until(() -> !client.frames("welcome").isEmpty());
+            await("welcome frame of " + client.id()).atMost(PROPAGATION)
+                    .until(() -> !client.frames("welcome").isEmpty());
         }
 
         // node 3 finds a device connected to node 1, with its metadata
@@ -88,11 +89,12 @@ class ClusterEndToEndIT {
         assertThat(found.body().path("meta").path("connectedAt").asString()).isNotBlank();
 
         // node 3 sends it a command: it arrives on the device's socket on node 1
-        Http.Response sent = Http.post(node3.uri("/api/devices/thermostat-1/commands"), "{\"action\":\"set\",\"celsius\":21}");
+        Http.Response sent =
+                Http.post(node3.uri("/api/devices/thermostat-1/commands"), "{\"action\":\"set\",\"celsius\":21}");
         assertThat(sent.status()).as(sent.text()).isEqualTo(202);
         assertThat(sent.body().path("node").asString()).isEqualTo("node-1");
-        await("command on the socket").atMost(PROPAGATION).until(() -> thermostat.received(frame ->
-                "command".equals(frame.path("type").asString(""))
+        await("command on the socket").atMost(PROPAGATION)
+                .until(() -> thermostat.received(frame -> "command".equals(frame.path("type").asString(""))
                         && "node-3".equals(frame.path("from").asString(""))
                         && frame.path("body").path("celsius").asInt() == 21));
         assertThat(meter.frames("command")).as("only the addressed device gets the command").isEmpty();
@@ -118,8 +120,8 @@ class ClusterEndToEndIT {
         assertThat(broadcast.status()).isEqualTo(200);
         assertThat(broadcast.body().path("recipients").asInt()).isEqualTo(6);
         for (DeviceClient client : List.of(thermostat, meter, gate)) {
-            await("broadcast on " + client.id()).atMost(PROPAGATION).until(() -> client.received(frame ->
-                    "broadcast".equals(frame.path("type").asString(""))
+            await("broadcast on " + client.id()).atMost(PROPAGATION)
+                    .until(() -> client.received(frame -> "broadcast".equals(frame.path("type").asString(""))
                             && "storm".equals(frame.path("body").path("alert").asString(""))
                             && "acme".equals(frame.path("tenant").asString(""))));
         }
@@ -189,7 +191,8 @@ class ClusterEndToEndIT {
 
         for (SampleNode node : List.of(node2, node3)) {
             for (String id : ids) {
-                await(id + " gone from " + node.name() + " after kill -9 of node-1").atMost(NODE_DOWN_DETECTION.multipliedBy(2))
+                await(id + " gone from " + node.name() + " after kill -9 of node-1")
+                        .atMost(NODE_DOWN_DETECTION.multipliedBy(2))
                         .pollInterval(Duration.ofMillis(200))
                         .until(() -> Http.get(node.uri("/api/devices/" + id)).status() == 404);
             }
@@ -243,8 +246,9 @@ class ClusterEndToEndIT {
         Http.Response sent = Http.post(node2.uri("/api/devices/pump-3/commands"), "{\"action\":\"prime\"}");
         assertThat(sent.status()).isEqualTo(202);
         DeviceClient pump3 = reconnected.get(2);
-        await("command reaches the reconnected pump-3").atMost(PROPAGATION).until(() -> pump3.received(frame ->
-                "command".equals(frame.path("type").asString("")) && "prime".equals(frame.path("body").path("action").asString(""))));
+        await("command reaches the reconnected pump-3").atMost(PROPAGATION)
+                .until(() -> pump3.received(frame -> "command".equals(frame.path("type").asString(""))
+                        && "prime".equals(frame.path("body").path("action").asString(""))));
     }
 
     private DeviceClient device(SampleNode node, String id, String tenant, boolean answersPings) {

@@ -97,7 +97,8 @@ class DashboardBrowserIT {
                 .isEqualTo(200);
         assertThat(Http.post(cluster.node(3).uri("/api/simulate?count=2&prefix=valve-&tenant=globex"), "").status())
                 .isEqualTo(200);
-        await().atMost(UPDATE).until(() -> Http.get(cluster.node(1).uri("/api/cluster")).body().path("devices").asInt() == 6);
+        await().atMost(UPDATE)
+                .until(() -> Http.get(cluster.node(1).uri("/api/cluster")).body().path("devices").asInt() == 6);
 
         browser.get("http://127.0.0.1:" + cluster.node(1).httpPort() + "/");
 
@@ -121,7 +122,8 @@ class DashboardBrowserIT {
             await("tenant initech listed").atMost(UPDATE).until(() -> tenantDevices("initech") == 1);
             await("event row for door-7").atMost(UPDATE).until(() -> !browser.findElements(
                     By.cssSelector("li.event[data-type='REGISTERED'][data-name='door-7']")).isEmpty());
-            WebElement row = browser.findElement(By.cssSelector("li.event[data-type='REGISTERED'][data-name='door-7']"));
+            WebElement row =
+                    browser.findElement(By.cssSelector("li.event[data-type='REGISTERED'][data-name='door-7']"));
             assertThat(row.getText()).contains("door-7").contains("node-2");
             assertThat(browser.findElement(By.id("device-count")).getText()).isEqualTo("7");
             assertThat(browser.executeScript("return window.__marker;")).as("same page, not reloaded")

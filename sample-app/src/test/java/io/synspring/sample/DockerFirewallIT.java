@@ -109,7 +109,8 @@ class DockerFirewallIT {
         Set<String> all = Set.of("node-1", "node-2", "outsider");
         Set<String> nodes = Set.of("node-1", "node-2");
 
-        await("without the recipe, the outsider joins").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        await("without the recipe, the outsider joins").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> visibleNodes(0).equals(all) && visibleNodes(1).equals(all));
         assertThat(reaches(2, 0, 5801)).as("the outsider reaches node-1's links").isTrue();
 
@@ -141,7 +142,8 @@ class DockerFirewallIT {
 
     /** Whether host {@code from} can open a TCP connection to {@code port} of host {@code to} within 3 s. */
     private static boolean reaches(int from, int to, int port) {
-        return run(from, false, "timeout", "3", "bash", "-c", "</dev/tcp/" + address(to) + "/" + port).getExitCode() == 0;
+        return run(from, false, "timeout", "3", "bash", "-c", "</dev/tcp/" + address(to) + "/" + port)
+                .getExitCode() == 0;
     }
 
     private static void run(int host, String... command) {
@@ -215,7 +217,8 @@ class DockerFirewallIT {
         protected void containerIsCreated(String containerId) {
             docker().connectToNetworkCmd().withNetworkId(clusterNetwork.getId()).withContainerId(containerId)
                     .withContainerNetwork(new ContainerNetwork().withAliases(name)
-                            .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(address))).exec();
+                            .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(address)))
+                    .exec();
         }
     }
 

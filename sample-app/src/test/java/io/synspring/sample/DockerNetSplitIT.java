@@ -56,7 +56,8 @@ class DockerNetSplitIT {
         clusterNetwork = Network.builder().createNetworkCmdModifier(cmd -> cmd.withIpam(
                 new com.github.dockerjava.api.model.Network.Ipam().withConfig(
                         new com.github.dockerjava.api.model.Network.Ipam.Config()
-                                .withSubnet("10.213." + SUBNET + ".0/24")))).build();
+                                .withSubnet("10.213." + SUBNET + ".0/24"))))
+                .build();
         Path jar = Path.of(System.getProperty("sample.jar"));
         String members = IntStream.rangeClosed(1, NODES).mapToObj(i -> "node-" + i + ":5701")
                 .collect(Collectors.joining(","));
@@ -118,8 +119,8 @@ class DockerNetSplitIT {
 
         reconnect(1);
 
-        await("the split healed").atMost(Duration.ofSeconds(90)).until(() ->
-                allNodes(i -> visibleNodes(i).size() == NODES));
+        await("the split healed").atMost(Duration.ofSeconds(90))
+                .until(() -> allNodes(i -> visibleNodes(i).size() == NODES));
         // the loser of dup0 gives up its name at once and leaves the tenant's group when its process has
         // stopped, which is a moment later: wait for both
         await("every node holds every device once, in the registry and in the tenant's group")

@@ -33,9 +33,9 @@ import tools.jackson.databind.JsonNode;
  * One gateway node with its real web server, WebSockets and Syn node (standalone, loopback, a cluster name of its
  * own), driven over HTTP and WebSocket: the exact paths and JSON shapes of the API, device tokens and origins.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "syn.node-name=solo", "server.address=127.0.0.1", "sample.devices.key=" + DeviceClient.KEY,
-                "sample.dashboard.allowed-origins=" + GatewayApiTests.CONSOLE })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"syn.node-name=solo",
+        "server.address=127.0.0.1", "sample.devices.key=" + DeviceClient.KEY,
+        "sample.dashboard.allowed-origins=" + GatewayApiTests.CONSOLE})
 class GatewayApiTests {
 
     /** The one other origin this node's pages may come from (sample.dashboard.allowed-origins). */
@@ -162,16 +162,19 @@ class GatewayApiTests {
         assertThat(started.status()).isEqualTo(200);
         assertThat(fieldNames(started.body())).containsExactly("started", "millis");
         assertThat(started.body().path("started").asInt()).isEqualTo(25);
-        assertThat(Http.post(uri("/api/simulate?count=5&prefix=gauge-&tenant=sim-t"), "").body().path("started").asInt())
+        assertThat(
+                Http.post(uri("/api/simulate?count=5&prefix=gauge-&tenant=sim-t"), "").body().path("started").asInt())
                 .isEqualTo(5);
-        assertThat(Http.post(uri("/api/simulate?count=3&prefix=sensor-&tenant=sim-t"), "").body().path("started").asInt())
+        assertThat(
+                Http.post(uri("/api/simulate?count=3&prefix=sensor-&tenant=sim-t"), "").body().path("started").asInt())
                 .as("names already held are skipped").isZero();
 
         JsonNode sensor = Http.get(uri("/api/devices/sensor-24")).body();
         assertThat(sensor.path("meta").path("kind").asString()).isEqualTo("simulated");
         assertThat(sensor.path("meta").path("tenant").asString()).isEqualTo("sim-t");
         assertThat(Http.get(uri("/api/devices/sensor-25")).status()).isEqualTo(404);
-        assertThat(Http.get(uri("/actuator/syn/devices/groups/tenant:sim-t")).body().path("total").asInt()).isEqualTo(30);
+        assertThat(Http.get(uri("/actuator/syn/devices/groups/tenant:sim-t")).body().path("total").asInt())
+                .isEqualTo(30);
         assertThat(Http.post(uri("/api/devices/sensor-3/commands"), "{}").status()).isEqualTo(202);
 
         Http.Response stopped = Http.delete(uri("/api/simulate?prefix=sensor-"));
@@ -351,14 +354,18 @@ class GatewayApiTests {
             assertThat(first.name()).isEqualTo("snapshot");
             assertThat(first.data().path("node").asString()).isEqualTo("solo");
             assertThat(first.data().path("devices").asInt()).isEqualTo(3);
-            await().atMost(SOON).until(() -> events.hasSynEvent(event -> "view-2".equals(event.path("name").asString(""))
-                    && "REGISTERED".equals(event.path("type").asString(""))));
+            await().atMost(SOON)
+                    .until(() -> events.hasSynEvent(event -> "view-2".equals(event.path("name").asString(""))
+                            && "REGISTERED".equals(event.path("type").asString(""))));
         }
 
         assertThat(Http.get(uri("/actuator/health")).body().path("status").asString()).isEqualTo("UP");
-        assertThat(Http.get(uri("/actuator/syn")).body().path("scopes").path("devices").path("names").asInt()).isEqualTo(3);
-        assertThat(Http.get(uri("/actuator/syn/devices/names/view-1")).body().path("name").asString()).isEqualTo("view-1");
-        assertThat(Http.get(uri("/actuator/info")).body().path("build").path("artifact").asString()).isEqualTo("sample-app");
+        assertThat(Http.get(uri("/actuator/syn")).body().path("scopes").path("devices").path("names").asInt())
+                .isEqualTo(3);
+        assertThat(Http.get(uri("/actuator/syn/devices/names/view-1")).body().path("name").asString())
+                .isEqualTo("view-1");
+        assertThat(Http.get(uri("/actuator/info")).body().path("build").path("artifact").asString())
+                .isEqualTo("sample-app");
         assertThat(Http.get(uri("/actuator/metrics")).status()).isEqualTo(200);
         assertThat(Http.get(uri("/actuator/prometheus")).text()).contains("syn_");
     }

@@ -62,7 +62,7 @@ class TracedCommandTests {
     /** A command through node A's HTTP API, in the trace {@link #TRACE_ID} (W3C trace context). */
     private static HttpResponse<String> send(int http) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http
-                        + "/api/devices/lamp-7/commands"))
+                + "/api/devices/lamp-7/commands"))
                 .header("Content-Type", "application/json")
                 .header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"on\":true}")).build();

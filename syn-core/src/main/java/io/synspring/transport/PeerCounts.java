@@ -12,5 +12,4 @@ package io.synspring.transport;
  * @param unreachable whether the link to the peer has delivered nothing for longer than the settings allow
  */
 public record PeerCounts(long messagesSent, long bytesSent, long messagesReceived, long bytesReceived, long resent,
-        long reconnects, boolean unreachable) {
-}
+        long reconnects, boolean unreachable) {}

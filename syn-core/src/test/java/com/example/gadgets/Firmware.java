@@ -8,8 +8,7 @@ import java.util.Map;
 /** Update functions as an application outside Syn's packages writes them, as in the README. */
 public final class Firmware {
 
-    private Firmware() {
-    }
+    private Firmware() {}
 
     /** Sets the firmware version in a metadata map; {@code seen} records every metadata it was given. */
     public static MetadataUpdate upgradeTo(String version, List<Object> seen) {

@@ -7,8 +7,7 @@ public final class Plain {
 
     private String content;
 
-    public Plain() {
-    }
+    public Plain() {}
 
     public Plain(String content) {
         this.content = content;

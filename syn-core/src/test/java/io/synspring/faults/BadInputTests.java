@@ -55,8 +55,8 @@ class BadInputTests {
     @Test
     void limitsAndUnserializableValuesAreRefusedAtTheCallWithAClearMessage() {
         NodeRegistry node = cluster.node(0);
-        SynProcess process = node.spawn((message, context) -> { });
-        SynProcess remote = cluster.node(1).spawn((message, context) -> { });
+        SynProcess process = node.spawn((message, context) -> {});
+        SynProcess remote = cluster.node(1).spawn((message, context) -> {});
 
         assertThatThrownBy(() -> node.registry().register("x".repeat(21), process.ref()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("21 characters")
@@ -84,13 +84,14 @@ class BadInputTests {
                 .hasMessageContaining("requestTimeout must be a positive duration");
         assertThatThrownBy(() -> SynSettings.builder().nodeName("a#b").build()).hasMessageContaining("'#'");
         assertThatThrownBy(() -> SynSettings.builder().scopes("a,b").build()).hasMessageContaining("','");
-        assertThat(SynSettings.builder().scopes("devices").build().scopes()).containsExactlyInAnyOrder("default", "devices");
+        assertThat(SynSettings.builder().scopes("devices").build().scopes()).containsExactlyInAnyOrder("default",
+                "devices");
     }
 
     @Test
     void sendingToADeadOrUnknownProcessSaysSo() {
         NodeRegistry node = cluster.node(0);
-        SynProcess dead = node.spawn((message, context) -> { });
+        SynProcess dead = node.spawn((message, context) -> {});
         dead.stop();
         assertThat(node.send(dead.ref(), "hello")).isEqualTo(SendResult.NOT_ALIVE);
         assertThat(node.send(new ProcessRef(node.node(), 999_999), "hello")).isEqualTo(SendResult.NOT_ALIVE);

@@ -38,7 +38,7 @@ class CrashesAndRestartsTests {
                 return CompletableFuture.runAsync(() -> {
                     NodeRegistry node = cluster.node(index);
                     for (int i = 0; i < 3000 || !joined.get(); i++) {
-                        SynProcess process = node.spawn((m, c) -> { });
+                        SynProcess process = node.spawn((m, c) -> {});
                         assertThat(node.registry().register("w" + worker + "-" + i, process.ref()))
                                 .isEqualTo(RegisterResult.OK);
                         node.groups().join("load", process.ref());
@@ -54,8 +54,8 @@ class CrashesAndRestartsTests {
 
             int total = cluster.node(0).registry().localCount() + cluster.node(1).registry().localCount();
             assertThat(total).isGreaterThanOrEqualTo(4 * 3000);
-            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodes().stream().allMatch(n ->
-                    n.registry().count() == total && n.groups().memberCount("load") == total));
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodes().stream()
+                    .allMatch(n -> n.registry().count() == total && n.groups().memberCount("load") == total));
             NetSplitTests.assertConverged(cluster);
         } finally {
             load.shutdownNow();
@@ -67,7 +67,7 @@ class CrashesAndRestartsTests {
         ExecutorService load = Executors.newSingleThreadExecutor();
         try (TestCluster cluster = TestCluster.start(3)) {
             for (int i = 0; i < 500; i++) {
-                SynProcess process = cluster.node(0).spawn((m, c) -> { });
+                SynProcess process = cluster.node(0).spawn((m, c) -> {});
                 cluster.node(0).registry().register("survivor-" + i, process.ref());
             }
             NodeRegistry doomed = cluster.node(2);
@@ -76,7 +76,7 @@ class CrashesAndRestartsTests {
             CompletableFuture<Void> registering = CompletableFuture.runAsync(() -> {
                 for (int i = 0; !stop.get(); i++) {
                     try {
-                        SynProcess process = doomed.spawn((m, c) -> { });
+                        SynProcess process = doomed.spawn((m, c) -> {});
                         doomed.registry().register("doomed-" + i, process.ref());
                     } catch (RuntimeException nodeIsGone) {
                         return;
@@ -89,8 +89,8 @@ class CrashesAndRestartsTests {
             stop.set(true);
             registering.exceptionally(e -> null).get();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.nodes().stream().allMatch(n ->
-                    n.registry().count(doomedId) == 0 && n.registry().count() == 500));
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.nodes().stream()
+                    .allMatch(n -> n.registry().count(doomedId) == 0 && n.registry().count() == 500));
             NetSplitTests.assertConverged(cluster);
         } finally {
             load.shutdownNow();
@@ -101,7 +101,7 @@ class CrashesAndRestartsTests {
     void aNodeRestartedAtOnceUnderTheSameNameIsNotConfusedWithItsFormerLife() {
         try (TestCluster cluster = TestCluster.start(3)) {
             NodeRegistry old = cluster.node(2);
-            SynProcess oldProcess = old.spawn((m, c) -> { });
+            SynProcess oldProcess = old.spawn((m, c) -> {});
             old.registry().register("device", oldProcess.ref());
             old.groups().join("devices", oldProcess.ref());
             NodeId oldId = old.node();
@@ -109,7 +109,7 @@ class CrashesAndRestartsTests {
 
             cluster.terminate(2);
             NodeRegistry restarted = cluster.startNode(2, settings -> settings);
-            SynProcess fresh = restarted.spawn((m, c) -> { });
+            SynProcess fresh = restarted.spawn((m, c) -> {});
             assertThat(restarted.registry().register("device", fresh.ref())).isEqualTo(RegisterResult.OK);
             cluster.awaitFullyConnected();
 
@@ -133,7 +133,7 @@ class CrashesAndRestartsTests {
             NodeRegistry leaving = cluster.node(2);
             NodeId leavingId = leaving.node();
             for (int i = 0; i < 100; i++) {
-                SynProcess process = leaving.spawn((m, c) -> { });
+                SynProcess process = leaving.spawn((m, c) -> {});
                 leaving.registry().register("leaving-" + i, process.ref());
             }
             await().until(() -> cluster.node(0).registry().count(leavingId) == 100);

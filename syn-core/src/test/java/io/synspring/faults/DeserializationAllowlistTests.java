@@ -40,7 +40,7 @@ class DeserializationAllowlistTests {
 
     @Test
     void metadataOfAForbiddenClassIsRefusedButTheEntryAndLaterChangesArrive() {
-        SynProcess process = cluster.node(0).spawn((message, context) -> { });
+        SynProcess process = cluster.node(0).spawn((message, context) -> {});
         cluster.node(0).registry().register("gadget", process.ref(), new Payload("evil"));
         cluster.node(0).registry().register("plain", process.ref(), "fine");
 
@@ -55,7 +55,7 @@ class DeserializationAllowlistTests {
 
     @Test
     void aNodeRefusesAtTheCallMetadataItsOwnAllowlistWouldRefuse() {
-        SynProcess process = cluster.node(1).spawn((message, context) -> { });
+        SynProcess process = cluster.node(1).spawn((message, context) -> {});
         assertThatThrownBy(() -> cluster.node(1).registry().register("refused", process.ref(), new Payload("x")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowlist");
         assertThat(cluster.node(1).registry().lookup("refused")).isEmpty();

@@ -35,8 +35,8 @@ class NetSplitTests {
             List<EventLog> logs = EventLog.onEveryNode(cluster);
             NodeId a = cluster.node(0).node();
             NodeId b = cluster.node(1).node();
-            SynProcess onA = cluster.node(0).spawn((m, c) -> { });
-            SynProcess onB = cluster.node(1).spawn((m, c) -> { });
+            SynProcess onA = cluster.node(0).spawn((m, c) -> {});
+            SynProcess onB = cluster.node(1).spawn((m, c) -> {});
             cluster.node(0).registry().register("a-before", onA.ref());
             cluster.node(1).registry().register("b-before", onB.ref());
             cluster.node(0).groups().join("g", onA.ref());
@@ -61,13 +61,13 @@ class NetSplitTests {
 
             // both sides keep working, and both register the same name
             AtomicReference<ExitReason> loserExit = new AtomicReference<>();
-            SynProcess dupA = cluster.node(0).spawn((m, c) -> { });
+            SynProcess dupA = cluster.node(0).spawn((m, c) -> {});
             dupA.onExit(loserExit::set);
             assertThat(cluster.node(0).registry().register("dup", dupA.ref(), "side-a")).isEqualTo(RegisterResult.OK);
             await().pollDelay(Duration.ofMillis(5)).until(() -> true); // registration times must differ
-            SynProcess dupB = cluster.node(2).spawn((m, c) -> { });
+            SynProcess dupB = cluster.node(2).spawn((m, c) -> {});
             assertThat(cluster.node(2).registry().register("dup", dupB.ref(), "side-bc")).isEqualTo(RegisterResult.OK);
-            SynProcess lateA = cluster.node(0).spawn((m, c) -> { });
+            SynProcess lateA = cluster.node(0).spawn((m, c) -> {});
             cluster.node(0).groups().join("g", lateA.ref());
             logs.forEach(EventLog::clear);
 
@@ -115,8 +115,8 @@ class NetSplitTests {
             }
             cluster.awaitFullyConnected();
             cluster.split(0);
-            SynProcess important = cluster.node(0).spawn((m, c) -> { });
-            SynProcess ordinary = cluster.node(1).spawn((m, c) -> { });
+            SynProcess important = cluster.node(0).spawn((m, c) -> {});
+            SynProcess ordinary = cluster.node(1).spawn((m, c) -> {});
             cluster.node(1).registry().register("device", ordinary.ref(), Map.of("priority", 1));
             cluster.node(0).registry().register("device", important.ref(), Map.of("priority", 9));
 
@@ -135,7 +135,7 @@ class NetSplitTests {
         try (TestCluster cluster = TestCluster.start(3)) {
             List<SynProcess> processes = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                SynProcess process = cluster.node(i).spawn((m, c) -> { });
+                SynProcess process = cluster.node(i).spawn((m, c) -> {});
                 processes.add(process);
                 cluster.node(i).registry().register("p" + i, process.ref());
                 cluster.node(i).groups().join("all", process.ref());
@@ -144,9 +144,9 @@ class NetSplitTests {
 
             // A-B broken, C sees both: Hazelcast removes members until the rest is fully connected
             cluster.cut(0, 1);
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    cluster.nodes().stream().anyMatch(n -> n.nodes().size() < 3));
-            SynProcess during = cluster.node(2).spawn((m, c) -> { });
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> cluster.nodes().stream().anyMatch(n -> n.nodes().size() < 3));
+            SynProcess during = cluster.node(2).spawn((m, c) -> {});
             cluster.node(2).registry().register("during", during.ref());
 
             cluster.heal();
@@ -160,7 +160,7 @@ class NetSplitTests {
     @Test
     void aProcessThatDiesDuringTheSplitIsGoneEverywhereAfterTheHeal() {
         try (TestCluster cluster = TestCluster.start(3)) {
-            SynProcess doomed = cluster.node(0).spawn((m, c) -> { });
+            SynProcess doomed = cluster.node(0).spawn((m, c) -> {});
             cluster.node(0).registry().register("doomed", doomed.ref());
             cluster.node(0).groups().join("g", doomed.ref());
             await().until(() -> cluster.nodes().stream().allMatch(n -> n.registry().lookup("doomed").isPresent()));
@@ -180,7 +180,7 @@ class NetSplitTests {
     @Test
     void aNodeRestartedDuringTheSplitIsANewIncarnation() {
         try (TestCluster cluster = TestCluster.start(3)) {
-            SynProcess old = cluster.node(0).spawn((m, c) -> { });
+            SynProcess old = cluster.node(0).spawn((m, c) -> {});
             cluster.node(0).registry().register("old", old.ref());
             NodeId oldIncarnation = cluster.node(0).node();
             await().until(() -> cluster.nodes().stream().allMatch(n -> n.registry().lookup("old").isPresent()));
@@ -190,7 +190,7 @@ class NetSplitTests {
             NodeRegistry restarted = cluster.restartOnNewPort(0, settings -> settings);
             assertThat(restarted.node().name()).isEqualTo(oldIncarnation.name());
             assertThat(restarted.node()).isNotEqualTo(oldIncarnation);
-            SynProcess fresh = restarted.spawn((m, c) -> { });
+            SynProcess fresh = restarted.spawn((m, c) -> {});
             restarted.registry().register("fresh", fresh.ref());
 
             cluster.awaitFullyConnected();
@@ -216,7 +216,8 @@ class NetSplitTests {
             }
             for (Registration registration : expected) {
                 ProcessRef process = registration.process();
-                NodeRegistry owner = nodes.stream().filter(n -> n.node().equals(process.node())).findFirst().orElseThrow();
+                NodeRegistry owner =
+                        nodes.stream().filter(n -> n.node().equals(process.node())).findFirst().orElseThrow();
                 assertThat(owner.process(process)).as("holder of %s is alive", registration.name()).isPresent();
             }
         });

@@ -250,7 +250,8 @@ class RandomizedFaultsTests {
             case 4 -> blip(cluster, random);
             case 5 -> {
                 int index = random.nextInt(NODES);
-                log.info("randomized faults: crash and restart node {}, then crash a node while snapshots travel", index);
+                log.info("randomized faults: crash and restart node {}, then crash a node while snapshots travel",
+                        index);
                 cluster.terminate(index);
                 restart(cluster, index, random);
                 crashAndRestart(cluster, random.nextInt(NODES), random);
@@ -288,7 +289,8 @@ class RandomizedFaultsTests {
         }
         boolean restart = random.nextInt(3) == 0;
         int index = random.nextInt(NODES);
-        log.info("randomized faults: cut {} briefly{}", cut, restart ? ", crash node " + index + " and restart it" : "");
+        log.info("randomized faults: cut {} briefly{}", cut,
+                restart ? ", crash node " + index + " and restart it" : "");
         operate(cluster, random, OPERATIONS_DURING_BLIP);
         if (restart) {
             cluster.terminate(index);
@@ -422,7 +424,8 @@ class RandomizedFaultsTests {
                     .collect(Collectors.toMap(Registration::name, Registration::process));
             Map<String, Set<ProcessRef>> groups = new HashMap<>();
             for (String group : node.groups().groupNames()) {
-                groups.put(group, node.groups().members(group).stream().map(m -> m.process()).collect(Collectors.toSet()));
+                groups.put(group,
+                        node.groups().members(group).stream().map(m -> m.process()).collect(Collectors.toSet()));
             }
             if (first == null) {
                 first = names;

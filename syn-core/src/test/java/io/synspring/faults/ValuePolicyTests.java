@@ -95,7 +95,7 @@ class ValuePolicyTests {
     @ParameterizedTest
     @MethodSource("allowed")
     void anAllowedValueArrivesEqualOnAnotherNode(Object value) {
-        SynProcess process = nodes.get(0).spawn((message, context) -> { });
+        SynProcess process = nodes.get(0).spawn((message, context) -> {});
         String name = "allowed-" + NAMES.incrementAndGet();
 
         nodes.get(0).registry().register(name, process.ref(), value);
@@ -118,31 +118,35 @@ class ValuePolicyTests {
                         List.of(ForeignRecord.class.getName(), property)),
                 Arguments.of(new HashMap<>(Map.of("key", new ForeignPlain("in a map"))),
                         List.of(ForeignPlain.class.getName(), property)),
-                Arguments.of((Runnable) () -> { }, List.of("function")),
-                Arguments.of((Runnable & Serializable) () -> { }, List.of("function")),
+                Arguments.of((Runnable) () -> {}, List.of("function")),
+                Arguments.of((Runnable & Serializable) () -> {}, List.of("function")),
                 Arguments.of((Function<String, String>) String::trim, List.of("function")),
-                Arguments.of(new ArrayList<>(List.of((Runnable) () -> { })), List.of("function")),
-                Arguments.of(new ArrayList<>(List.of((Runnable & Serializable) () -> { })), List.of("SerializedLambda")),
+                Arguments.of(new ArrayList<>(List.of((Runnable) () -> {})), List.of("function")),
+                Arguments.of(new ArrayList<>(List.of((Runnable & Serializable) () -> {})), List.of("SerializedLambda")),
                 Arguments.of(Optional.of("x"), List.of("cannot be serialized")));
     }
 
     @ParameterizedTest
     @MethodSource("refused")
     void aValueOutsideThePolicyIsRefusedAtTheCallWithWhatToDo(Object value, List<String> explanation) {
-        SynProcess process = nodes.get(0).spawn((message, context) -> { });
+        SynProcess process = nodes.get(0).spawn((message, context) -> {});
         String name = "refused-" + NAMES.incrementAndGet();
         nodes.get(0).registry().register(name, process.ref(), "before");
         nodes.get(0).groups().join(name, process.ref(), "before");
         await().until(() -> nodes.get(1).registry().lookup(name).isPresent());
 
         assertThatThrownBy(() -> nodes.get(0).registry().register(name, process.ref(), value))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll(explanation.toArray(String[]::new));
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll(explanation.toArray(String[]::new));
         assertThatThrownBy(() -> nodes.get(0).groups().join(name, process.ref(), value))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll(explanation.toArray(String[]::new));
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll(explanation.toArray(String[]::new));
         assertThatThrownBy(() -> nodes.get(1).registry().send(name, value))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll(explanation.toArray(String[]::new));
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll(explanation.toArray(String[]::new));
         assertThatThrownBy(() -> nodes.get(1).groups().publish(name, value))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll(explanation.toArray(String[]::new));
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll(explanation.toArray(String[]::new));
         assertThat(nodes.get(0).registry().lookup(name).map(Registration::meta)).contains("before");
         assertThat(nodes.get(0).groups().members(name)).extracting(Membership::meta).containsExactly("before");
     }
@@ -164,7 +168,7 @@ class ValuePolicyTests {
 
     @Test
     void aReceiverInstantiatesNothingOutsideItsPolicyAndKeepsTheEntries() {
-        SynProcess process = nodes.get(2).spawn((message, context) -> { });
+        SynProcess process = nodes.get(2).spawn((message, context) -> {});
         Map<String, Object> values = Map.of("tripwire", new Tripwire("constructor"), "plain", new ForeignPlain("x"),
                 "record", new ForeignRecord("x"), "serializable", new ForeignSerializable("x"),
                 "list", new ArrayList<>(List.of(new ForeignRecord("in a list"))),
@@ -201,7 +205,7 @@ class ValuePolicyTests {
 
     @Test
     void aRegisteredCompactSerializerCountsOnlyOnTheNodesThatRegisterIt() {
-        SynProcess process = nodes.get(0).spawn((message, context) -> { });
+        SynProcess process = nodes.get(0).spawn((message, context) -> {});
         nodes.get(0).registry().register("token", process.ref(), new Token("t"));
 
         await().until(() -> nodes.get(2).registry().lookup("token").isPresent());
@@ -217,7 +221,7 @@ class ValuePolicyTests {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(javaEncoding);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject((Runnable & Serializable) () -> { });
+            out.writeObject((Runnable & Serializable) () -> {});
         }
 
         assertThat(policy.read(bytes.toByteArray())).isInstanceOf(RejectedValue.class)

@@ -84,7 +84,8 @@ class GroupsClusterTests {
         }
 
         assertThat(groups(0).join(group, process.ref(), Map.of("v", 2))).isEqualTo(JoinResult.OK);
-        await().until(() -> allNodes(i -> logs.get(i).of(GroupUpdated.class, e -> e.group().equals(group)).size() == 1));
+        await().until(
+                () -> allNodes(i -> logs.get(i).of(GroupUpdated.class, e -> e.group().equals(group)).size() == 1));
         GroupUpdated updated = logs.get(2).of(GroupUpdated.class, e -> e.group().equals(group)).get(0);
         assertThat(updated.meta()).isEqualTo(Map.of("v", 2));
         assertThat(updated.previousMeta()).isEqualTo(Map.of("v", 1));
@@ -222,8 +223,8 @@ class GroupsClusterTests {
         List<SynProcess> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             for (int k = 0; k < 2; k++) {
-                SynProcess member = node(i).spawn((message, context) ->
-                        received.computeIfAbsent(context.self().ref(), ref -> new CopyOnWriteArrayList<>()).add(message));
+                SynProcess member = node(i).spawn((message, context) -> received
+                        .computeIfAbsent(context.self().ref(), ref -> new CopyOnWriteArrayList<>()).add(message));
                 groups(i).join(group, member.ref());
                 members.add(member);
             }
@@ -272,7 +273,8 @@ class GroupsClusterTests {
                 .extracting(MultiCallResult.Reply::meta).isEqualTo("fast-meta");
         assertThat(result.badReplies()).extracting(Membership::process)
                 .containsExactlyInAnyOrder(slow.ref(), dying.ref());
-        assertThat(result.badReplies()).extracting(Membership::meta).containsExactlyInAnyOrder("slow-meta", "dying-meta");
+        assertThat(result.badReplies()).extracting(Membership::meta).containsExactlyInAnyOrder("slow-meta",
+                "dying-meta");
     }
 
     @Test

@@ -11,7 +11,6 @@ import io.synspring.events.SynEvent.Left;
 import io.synspring.process.SynProcess;
 import io.synspring.testing.EventLog;
 import io.synspring.testing.TestCluster;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +21,8 @@ class GroupsNodeUpDownTests {
     void aTerminatedNodesMembersDisappearWithNodeDownOnTheOthersOnly() {
         try (TestCluster cluster = TestCluster.start(3)) {
             List<EventLog> logs = EventLog.onEveryNode(cluster);
-            SynProcess survivor = cluster.node(0).spawn((m, c) -> { });
-            SynProcess doomed = cluster.node(2).spawn((m, c) -> { });
+            SynProcess survivor = cluster.node(0).spawn((m, c) -> {});
+            SynProcess doomed = cluster.node(2).spawn((m, c) -> {});
             cluster.node(0).groups().join("g", survivor.ref());
             cluster.node(2).groups().join("g", doomed.ref(), "meta");
             await().until(() -> cluster.nodes().stream().allMatch(n -> n.groups().memberCount("g") == 2));
@@ -51,8 +50,8 @@ class GroupsNodeUpDownTests {
     void membershipsOfBothSidesOfASplitUnionWhenItHeals() {
         try (TestCluster cluster = TestCluster.start(3)) {
             List<EventLog> logs = EventLog.onEveryNode(cluster);
-            SynProcess a = cluster.node(0).spawn((m, c) -> { });
-            SynProcess c = cluster.node(2).spawn((m, ctx) -> { });
+            SynProcess a = cluster.node(0).spawn((m, c) -> {});
+            SynProcess c = cluster.node(2).spawn((m, ctx) -> {});
             cluster.node(0).groups().join("g", a.ref());
             cluster.node(2).groups().join("g", c.ref());
             await().until(() -> cluster.nodes().stream().allMatch(n -> n.groups().memberCount("g") == 2));
@@ -60,12 +59,13 @@ class GroupsNodeUpDownTests {
 
             cluster.split(2);
             await().until(() -> cluster.node(0).groups().memberCount("g") == 1
-                    && cluster.node(1).groups().memberCount("g") == 1 && cluster.node(2).groups().memberCount("g") == 1);
+                    && cluster.node(1).groups().memberCount("g") == 1
+                    && cluster.node(2).groups().memberCount("g") == 1);
             assertThat(logs.get(0).of(Left.class)).singleElement().extracting(Left::reason)
                     .isEqualTo(new Reason.NodeDown(isolated));
             // both sides keep working during the split
-            SynProcess b = cluster.node(1).spawn((m, ctx) -> { });
-            SynProcess d = cluster.node(2).spawn((m, ctx) -> { });
+            SynProcess b = cluster.node(1).spawn((m, ctx) -> {});
+            SynProcess d = cluster.node(2).spawn((m, ctx) -> {});
             assertThat(cluster.node(1).groups().join("g", b.ref())).isEqualTo(JoinResult.OK);
             assertThat(cluster.node(2).groups().join("g", d.ref())).isEqualTo(JoinResult.OK);
             assertThat(cluster.node(2).groups().join("only-on-3", d.ref())).isEqualTo(JoinResult.OK);
@@ -82,13 +82,13 @@ class GroupsNodeUpDownTests {
             }
             // the nodes that were apart see the isolated node's members arrive with NODE_UP, and vice versa
             await().untilAsserted(() -> assertThat(logs.get(0).of(Joined.class)).hasSize(3));
-            assertThat(logs.get(0).of(Joined.class)).allSatisfy(joined ->
-                    assertThat(joined.reason()).isEqualTo(new Reason.NodeUp(isolated)));
+            assertThat(logs.get(0).of(Joined.class))
+                    .allSatisfy(joined -> assertThat(joined.reason()).isEqualTo(new Reason.NodeUp(isolated)));
             await().until(() -> logs.get(2).of(Joined.class).size() == 2);
             assertThat(logs.get(2).of(Joined.class)).extracting(Joined::process)
                     .containsExactlyInAnyOrder(a.ref(), b.ref());
-            assertThat(logs.get(2).of(Joined.class)).allSatisfy(joined ->
-                    assertThat(joined.reason()).isInstanceOf(Reason.NodeUp.class));
+            assertThat(logs.get(2).of(Joined.class))
+                    .allSatisfy(joined -> assertThat(joined.reason()).isInstanceOf(Reason.NodeUp.class));
         }
     }
 

@@ -17,7 +17,6 @@ import io.synspring.testing.TestCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -101,11 +100,12 @@ class RegistryConflictTests {
             await().until(() -> isolatedLog.about("older-isolated").size() == 3);
             assertThatEvents(isolatedLog.about("older-isolated"))
                     .containsExactly(
-                    new SynEvent.Registered("default", "older-isolated", isolatedOld.ref(), "isolated", Reason.NORMAL),
-                    new SynEvent.Unregistered("default", "older-isolated", isolatedOld.ref(), "isolated",
-                            Reason.CONFLICT_RESOLUTION),
-                    new SynEvent.Registered("default", "older-isolated", mainNew.ref(), "main",
-                            Reason.CONFLICT_RESOLUTION));
+                            new SynEvent.Registered("default", "older-isolated", isolatedOld.ref(), "isolated",
+                                    Reason.NORMAL),
+                            new SynEvent.Unregistered("default", "older-isolated", isolatedOld.ref(), "isolated",
+                                    Reason.CONFLICT_RESOLUTION),
+                            new SynEvent.Registered("default", "older-isolated", mainNew.ref(), "main",
+                                    Reason.CONFLICT_RESOLUTION));
             assertThatEvents(isolatedLog.about("older-main"))
                     .containsExactly(new SynEvent.Registered("default", "older-main", isolatedNew.ref(), "isolated",
                             Reason.NORMAL));
@@ -298,8 +298,9 @@ class RegistryConflictTests {
             // got OK but lost were stopped by conflict resolution
             await().until(() -> IntStream.range(0, names).allMatch(n -> holders(cluster, "race-" + n).size() == 1
                     && holders(cluster, "race-" + n).get(0).isPresent()
-                    && contenders.get(n).stream().filter(SynProcess::isAlive).count()
-                            == (first.get(n) == RegisterResult.OK && second.get(n) == RegisterResult.OK ? 1 : 2)));
+                    && contenders.get(n).stream().filter(SynProcess::isAlive)
+                            .count() == (first.get(n) == RegisterResult.OK && second.get(n) == RegisterResult.OK ? 1
+                                    : 2)));
             int conflicts = 0;
             for (int n = 0; n < names; n++) {
                 String name = "race-" + n;

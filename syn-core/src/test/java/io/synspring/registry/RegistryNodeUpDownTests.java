@@ -122,8 +122,8 @@ class RegistryNodeUpDownTests {
 
             for (int i : new int[] {0, 2}) {
                 EventLog log = logs.get(i);
-                await().until(() -> log.all().stream().filter(SynEvent.Unregistered.class::isInstance).count()
-                        == count);
+                await().until(
+                        () -> log.all().stream().filter(SynEvent.Unregistered.class::isInstance).count() == count);
                 Map<String, Long> reasons = log.all().stream().filter(SynEvent.Unregistered.class::isInstance)
                         .collect(Collectors.groupingBy(event -> event.reason().toString(), Collectors.counting()));
                 assertThat(reasons).as("removals by reason on node %d", i + 1)
@@ -191,7 +191,6 @@ class RegistryNodeUpDownTests {
         }
     }
 
-
     @Test
     void aJoinersLargeRegistryArrivesWholeThroughASnapshotInManyParts() {
         try (TestCluster cluster = Splits.startSplit(index -> settings -> settings)) {
@@ -215,7 +214,8 @@ class RegistryNodeUpDownTests {
                         .contains("meta-" + (count - 2));
                 EventLog log = logs.get(i);
                 await().until(() -> log.all().stream().filter(SynEvent.Registered.class::isInstance).count() == count);
-                assertThat(log.all()).allSatisfy(event -> assertThat(event.reason()).isEqualTo(new Reason.NodeUp(joinerId)))
+                assertThat(log.all())
+                        .allSatisfy(event -> assertThat(event.reason()).isEqualTo(new Reason.NodeUp(joinerId)))
                         .noneMatch(SynEvent.Unregistered.class::isInstance);
             }
         }

@@ -46,7 +46,7 @@ class RemoteUpdateTests {
 
     @Test
     void theReadmeExampleUpdatesAProcessOnAnotherNode() {
-        SynProcess device = owner().spawn((message, context) -> { });
+        SynProcess device = owner().spawn((message, context) -> {});
         owner().registry().register("device-42", device.ref(), Map.of("fw", "1.2"));
         await().until(() -> caller().registry().lookup("device-42").isPresent());
         List<Object> seen = new CopyOnWriteArrayList<>();
@@ -66,7 +66,7 @@ class RemoteUpdateTests {
 
     @Test
     void whenTheOwnerChangedTheMetadataMeanwhileTheFunctionRunsAgainOnTheCurrentOne() {
-        SynProcess device = owner().spawn((message, context) -> { });
+        SynProcess device = owner().spawn((message, context) -> {});
         owner().registry().register("device-cas", device.ref(), "v1");
         await().until(() -> caller().registry().lookup("device-cas").isPresent());
         List<Object> seen = new CopyOnWriteArrayList<>();
@@ -87,7 +87,7 @@ class RemoteUpdateTests {
 
     @Test
     void anEntryThatChangesEveryTimeEndsInARaceConditionAfterBoundedAttempts() {
-        SynProcess device = owner().spawn((message, context) -> { });
+        SynProcess device = owner().spawn((message, context) -> {});
         owner().registry().register("device-busy", device.ref(), 0);
         owner().groups().join("busy", device.ref(), 0);
         await().until(() -> caller().registry().lookup("device-busy").isPresent()
@@ -115,7 +115,7 @@ class RemoteUpdateTests {
 
     @Test
     void aMemberUpdateOfARemoteProcessRetriesOnTheCurrentMetadata() {
-        SynProcess device = owner().spawn((message, context) -> { });
+        SynProcess device = owner().spawn((message, context) -> {});
         owner().groups().join("tenant", device.ref(), Map.of("fw", "1.0"));
         await().until(() -> caller().groups().member("tenant", device.ref()).isPresent());
         List<Object> seen = new CopyOnWriteArrayList<>();

@@ -17,8 +17,7 @@ public final class EventAssertions {
     private static final RecursiveComparisonConfiguration IGNORING_TIME = RecursiveComparisonConfiguration.builder()
             .withIgnoredFields("time").withStrictTypeChecking(true).build();
 
-    private EventAssertions() {
-    }
+    private EventAssertions() {}
 
     public static <E extends SynEvent> ListAssert<E> assertThatEvents(List<E> events) {
         return assertThat(events).usingRecursiveFieldByFieldElementComparator(IGNORING_TIME);

@@ -179,8 +179,8 @@ public final class TestCluster implements AutoCloseable {
                 cut(i, j);
             }
         }
-        await("the split into " + a + " and " + b).atMost(Duration.ofSeconds(60)).until(() ->
-                a.stream().allMatch(i -> node(i).nodes().size() == a.size())
+        await("the split into " + a + " and " + b).atMost(Duration.ofSeconds(60))
+                .until(() -> a.stream().allMatch(i -> node(i).nodes().size() == a.size())
                         && b.stream().allMatch(j -> node(j).nodes().size() == b.size()));
     }
 

@@ -42,7 +42,7 @@ class ClusterSecretTests {
             await().until(() -> b.registry().lookup("device-42").isPresent());
 
             // it tries to take the name, to send to the device (its reference is easy to guess), to read the registry
-            SynProcess squatter = intruder.spawn((message, ctx) -> { });
+            SynProcess squatter = intruder.spawn((message, ctx) -> {});
             assertThat(intruder.registry().register("device-42", squatter.ref())).isEqualTo(RegisterResult.OK);
             ProcessRef guessed = new ProcessRef(a.node(), device.ref().id());
             SendResult sent;
@@ -62,7 +62,7 @@ class ClusterSecretTests {
             assertThat(intruder.registry().count()).isEqualTo(1); // nothing of the real nodes reached it
 
             // the real nodes keep serving each other
-            b.registry().register("device-43", b.spawn((message, ctx) -> { }).ref());
+            b.registry().register("device-43", b.spawn((message, ctx) -> {}).ref());
             await().until(() -> a.registry().lookup("device-43").isPresent());
             assertThat(b.registry().send("device-42", "hello")).isEqualTo(SendResult.SENT);
             await().until(() -> received.sum() == 1);

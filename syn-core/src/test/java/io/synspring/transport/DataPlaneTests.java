@@ -174,9 +174,10 @@ class DataPlaneTests {
                     cluster.node(i).registry().register("echo-" + i,
                             cluster.node(i).spawn((message, ctx) -> ctx.reply(message)).ref());
                 }
-                await().atMost(Duration.ofSeconds(20)).until(() -> cluster.nodes().stream().allMatch(node ->
-                        node.registry().count() == 3 && node.unsyncedNodes().isEmpty()
-                                && node.unreachableNodes().isEmpty()));
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> cluster.nodes().stream()
+                                .allMatch(node -> node.registry().count() == 3 && node.unsyncedNodes().isEmpty()
+                                        && node.unreachableNodes().isEmpty()));
                 for (int i = 0; i < 3; i++) {
                     for (int j = 0; j < 3; j++) {
                         Object reply = cluster.node(i).registry().call("echo-" + j, "ping from " + i,
@@ -206,7 +207,7 @@ class DataPlaneTests {
             for (int i = 0; i < 1000; i++) {
                 assertThat(cluster.node(0).registry().send("device-42", i)).isEqualTo(SendResult.SENT);
             }
-            cluster.node(0).registry().register("while-cut", cluster.node(0).spawn((message, ctx) -> { }).ref());
+            cluster.node(0).registry().register("while-cut", cluster.node(0).spawn((message, ctx) -> {}).ref());
             await().until(() -> cluster.node(0).unreachableNodes().contains(cluster.node(1).node())
                     && cluster.node(1).unreachableNodes().contains(cluster.node(0).node()));
             assertThat(cluster.node(1).registry().lookup("while-cut")).isEmpty();
@@ -287,7 +288,7 @@ class DataPlaneTests {
             NodeRegistry caller = cluster.node(0);
             NodeRegistry owner = cluster.node(1);
             owner.registry().register("echo", owner.spawn((message, ctx) -> ctx.reply("re:" + message)).ref());
-            owner.registry().register("mute", owner.spawn((message, ctx) -> { }).ref());
+            owner.registry().register("mute", owner.spawn((message, ctx) -> {}).ref());
             SynProcess quitter = owner.spawn((message, ctx) -> ctx.self().exit(ExitReason.KILLED));
             owner.registry().register("quitter", quitter.ref());
             await().until(() -> caller.registry().count() == 3);

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * what its link may hold instead of piling messages up, and once the node runs again every message reported
  * sent arrives.
  */
-@EnabledOnOs({ OS.LINUX, OS.MAC })
+@EnabledOnOs({OS.LINUX, OS.MAC})
 class FrozenPeerTests {
 
     private static final Logger log = LoggerFactory.getLogger(FrozenPeerTests.class);
@@ -50,8 +50,9 @@ class FrozenPeerTests {
         Process peer = startPeer(cluster, peerPort, port);
         try (NodeRegistry sender = NodeRegistry.create(new EmbeddedMember(cluster, "127.0.0.1", port,
                 List.of("127.0.0.1:" + peerPort), Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofSeconds(5))
-                .toConfig(), SynSettings.builder().nodeName("sender").maxBufferedBytes(MAX_BUFFERED)
-                .backpressureWait(Duration.ofSeconds(30)).unreachableAfter(Duration.ofSeconds(2)).build())) {
+                .toConfig(),
+                SynSettings.builder().nodeName("sender").maxBufferedBytes(MAX_BUFFERED)
+                        .backpressureWait(Duration.ofSeconds(30)).unreachableAfter(Duration.ofSeconds(2)).build())) {
             NodeId frozen = NodeId.parse(awaitReady(peer));
             await().atMost(Duration.ofSeconds(60)).until(() -> sender.registry().lookup("sink").isPresent());
 

@@ -62,7 +62,7 @@ class HostileMemberTests {
             }
 
             // the nodes keep serving, and a node can still join
-            assertThat(a.registry().register("device-42", a.spawn((message, ctx) -> { }).ref()))
+            assertThat(a.registry().register("device-42", a.spawn((message, ctx) -> {}).ref()))
                     .isEqualTo(RegisterResult.OK);
             await().until(() -> b.registry().lookup("device-42").isPresent());
             NodeRegistry c = cluster.startNode(2, SECURE);

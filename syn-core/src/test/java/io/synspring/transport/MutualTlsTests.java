@@ -30,7 +30,7 @@ class MutualTlsTests {
             nodes.awaitFullyConnected();
             SynProcess echo = nodes.node(1).spawn((message, ctx) -> ctx.reply("re:" + message));
             nodes.node(1).registry().register("echo", echo.ref());
-            nodes.node(0).registry().register("other", nodes.node(0).spawn((message, ctx) -> { }).ref());
+            nodes.node(0).registry().register("other", nodes.node(0).spawn((message, ctx) -> {}).ref());
 
             await().until(() -> nodes.node(0).registry().count() == 2 && nodes.node(1).registry().count() == 2);
             assertThat(nodes.node(0).registry().<String>call("echo", "tls", Duration.ofSeconds(5)).get())
@@ -48,8 +48,8 @@ class MutualTlsTests {
             nodes.startNode(1, settings -> settings.transportSsl(stranger).unreachableAfter(Duration.ofMillis(500)));
             // Hazelcast lets it in: membership is not what TLS guards
             await().until(() -> nodes.node(0).hazelcast().getCluster().getMembers().size() == 2);
-            nodes.node(0).registry().register("trusted", nodes.node(0).spawn((message, ctx) -> { }).ref());
-            nodes.node(1).registry().register("intruder", nodes.node(1).spawn((message, ctx) -> { }).ref());
+            nodes.node(0).registry().register("trusted", nodes.node(0).spawn((message, ctx) -> {}).ref());
+            nodes.node(1).registry().register("intruder", nodes.node(1).spawn((message, ctx) -> {}).ref());
 
             await().until(() -> nodes.node(0).transportCounts().refused() > 0
                     && nodes.node(1).transportCounts().refused() > 0);
@@ -71,8 +71,8 @@ class MutualTlsTests {
             nodes.startNode(1, settings -> settings.transportSsl(node2));
             // node-3 holds a certificate the cluster trusts, but it names node-1
             nodes.startNode(2, settings -> settings.transportSsl(node1));
-            nodes.node(2).registry().register("impostor", nodes.node(2).spawn((message, ctx) -> { }).ref());
-            nodes.node(0).registry().register("genuine", nodes.node(0).spawn((message, ctx) -> { }).ref());
+            nodes.node(2).registry().register("impostor", nodes.node(2).spawn((message, ctx) -> {}).ref());
+            nodes.node(0).registry().register("genuine", nodes.node(0).spawn((message, ctx) -> {}).ref());
 
             await().until(() -> nodes.node(0).nodes().equals(Set.of(nodes.node(0).node(), nodes.node(1).node()))
                     && nodes.node(1).registry().lookup("genuine").isPresent());

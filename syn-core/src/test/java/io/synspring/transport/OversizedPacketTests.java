@@ -103,7 +103,7 @@ class OversizedPacketTests {
 
     private static void assertServing(NodeRegistry node) {
         assertThat(node.hazelcast().getLifecycleService().isRunning()).isTrue();
-        assertThat(node.registry().register("device-" + System.nanoTime(), node.spawn((message, ctx) -> { }).ref()))
+        assertThat(node.registry().register("device-" + System.nanoTime(), node.spawn((message, ctx) -> {}).ref()))
                 .isEqualTo(RegisterResult.OK);
     }
 }

@@ -7,8 +7,7 @@ public final class ForeignPlain {
 
     private String content;
 
-    public ForeignPlain() {
-    }
+    public ForeignPlain() {}
 
     public ForeignPlain(String content) {
         this.content = content;

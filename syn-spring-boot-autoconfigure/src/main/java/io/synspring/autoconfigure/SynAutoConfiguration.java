@@ -46,10 +46,10 @@ import org.springframework.core.env.Environment;
  * auto-detection, an empty TCP/IP member list) and has a cluster name of its own: it joins nothing, and
  * nothing joins it.
  */
-@AutoConfiguration(afterName = { "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
-        "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" },
+@AutoConfiguration(afterName = {"org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
+        "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"},
         beforeName = "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration")
-@ConditionalOnClass({ NodeRegistry.class, HazelcastInstance.class })
+@ConditionalOnClass({NodeRegistry.class, HazelcastInstance.class})
 @EnableConfigurationProperties(SynProperties.class)
 public final class SynAutoConfiguration {
 
@@ -86,16 +86,19 @@ public final class SynAutoConfiguration {
             node = hazelcast.getCluster().getLocalMember().getAttribute(MemberAttributes.NODE);
         } catch (UnsupportedOperationException client) {
             throw new UnusableHazelcastInstanceException("Syn needs a Hazelcast member, but the application's "
-                    + "HazelcastInstance is a client", "Remove the Hazelcast client configuration (or its "
-                    + "HazelcastInstance bean), or define a com.hazelcast.config.Config bean for a member, or let Syn "
-                    + "start its embedded member from syn.cluster.*", client);
+                    + "HazelcastInstance is a client",
+                    "Remove the Hazelcast client configuration (or its HazelcastInstance bean), or define a "
+                            + "com.hazelcast.config.Config bean for a member, or let Syn start its embedded member "
+                            + "from syn.cluster.*",
+                    client);
         }
         if (node == null) {
             throw new UnusableHazelcastInstanceException("The application's HazelcastInstance was not prepared for "
                     + "Syn (its member has no '" + MemberAttributes.NODE + "' attribute)",
-                    "Define a com.hazelcast.config.Config bean instead of the instance (Syn prepares it and Boot's "
-                    + "Hazelcast auto-configuration starts it), or call NodeRegistry.configure(config, synSettings) "
-                    + "with the SynSettings bean before creating the instance");
+                    "Define a com.hazelcast.config.Config bean instead of the instance (Syn prepares it and "
+                            + "Boot's Hazelcast auto-configuration starts it), or call "
+                            + "NodeRegistry.configure(config, synSettings) with the SynSettings bean before creating "
+                            + "the instance");
         }
         // the Spring events publisher listens from the node's start: the entries of the nodes already running
         // arrive while the context is still starting, and their events are held for the listener beans

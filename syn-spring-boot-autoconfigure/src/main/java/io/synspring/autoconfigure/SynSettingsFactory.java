@@ -92,7 +92,8 @@ public final class SynSettingsFactory {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new InvalidSynPropertyException("syn.*", null, String.valueOf(e.getMessage()), "Correct the syn.* properties.");
+            throw new InvalidSynPropertyException("syn.*", null, String.valueOf(e.getMessage()),
+                    "Correct the syn.* properties.");
         }
     }
 

@@ -30,8 +30,8 @@ import org.springframework.test.web.servlet.MockMvc;
  * and its cluster ports: the {@code syn} endpoint and health contributor over HTTP.
  */
 @SpringBootTest(classes = ActuatorHttpTests.App.class, properties = {
-    "management.endpoints.web.exposure.include=health,syn", "management.endpoint.health.show-details=always",
-    "syn.discovery-client.enabled=true" })
+        "management.endpoints.web.exposure.include=health,syn", "management.endpoint.health.show-details=always",
+        "syn.discovery-client.enabled=true"})
 @AutoConfigureMockMvc
 class ActuatorHttpTests {
 
@@ -55,7 +55,7 @@ class ActuatorHttpTests {
         if (devices.count() > 0) {
             return;
         }
-        SynProcess process = syn.spawn((message, ctx) -> { });
+        SynProcess process = syn.spawn((message, ctx) -> {});
         for (int i = 5; i >= 1; i--) {
             devices.register("device-" + i, process.ref(), Map.of("fw", "1." + i));
         }
@@ -148,6 +148,5 @@ class ActuatorHttpTests {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {
-    }
+    static class App {}
 }

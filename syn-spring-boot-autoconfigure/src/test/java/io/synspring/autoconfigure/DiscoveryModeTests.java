@@ -36,27 +36,28 @@ class DiscoveryModeTests {
         int portB = LoopbackPorts.free();
         // both nodes see the same static list: one instance with its Hazelcast port as the URI's port, one with
         // an HTTP port and its Hazelcast port in the syn-port metadata
-        String[] discovery = { "syn.cluster.discovery=spring-cloud", "syn.cluster.discovery-service-id=gateway",
+        String[] discovery = {"syn.cluster.discovery=spring-cloud", "syn.cluster.discovery-service-id=gateway",
                 "spring.cloud.discovery.client.simple.instances.gateway[0].uri=http://127.0.0.1:" + portA,
                 "spring.cloud.discovery.client.simple.instances.gateway[1].uri=http://127.0.0.1:8080",
-                "spring.cloud.discovery.client.simple.instances.gateway[1].metadata.syn-port=" + portB };
-        runner.withPropertyValues(TestClusters.node("a", cluster, portA)).withPropertyValues(discovery).run(contextA -> {
-            assertThat(contextA).hasNotFailed();
-            NodeRegistry a = contextA.getBean(NodeRegistry.class);
-            JoinConfig join = a.hazelcast().getConfig().getNetworkConfig().getJoin();
-            assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
-            assertThat(join.getMulticastConfig().isEnabled()).isFalse();
-            assertThat(join.getDiscoveryConfig().getDiscoveryStrategyConfigs()).hasSize(1);
+                "spring.cloud.discovery.client.simple.instances.gateway[1].metadata.syn-port=" + portB};
+        runner.withPropertyValues(TestClusters.node("a", cluster, portA)).withPropertyValues(discovery)
+                .run(contextA -> {
+                    assertThat(contextA).hasNotFailed();
+                    NodeRegistry a = contextA.getBean(NodeRegistry.class);
+                    JoinConfig join = a.hazelcast().getConfig().getNetworkConfig().getJoin();
+                    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+                    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+                    assertThat(join.getDiscoveryConfig().getDiscoveryStrategyConfigs()).hasSize(1);
 
-            runner.withPropertyValues(TestClusters.node("b", cluster, portB)).withPropertyValues(discovery)
-                    .run(contextB -> {
-                        NodeRegistry b = contextB.getBean(NodeRegistry.class);
-                        await().until(() -> a.nodes().size() == 2 && b.nodes().size() == 2);
-                        SynProcess process = b.spawn((message, ctx) -> { });
-                        b.registry().register("device-9", process.ref());
-                        await().until(() -> a.registry().lookup("device-9").isPresent());
-                    });
-        });
+                    runner.withPropertyValues(TestClusters.node("b", cluster, portB)).withPropertyValues(discovery)
+                            .run(contextB -> {
+                                NodeRegistry b = contextB.getBean(NodeRegistry.class);
+                                await().until(() -> a.nodes().size() == 2 && b.nodes().size() == 2);
+                                SynProcess process = b.spawn((message, ctx) -> {});
+                                b.registry().register("device-9", process.ref());
+                                await().until(() -> a.registry().lookup("device-9").isPresent());
+                            });
+                });
     }
 
     @Test

@@ -42,7 +42,7 @@ class EventsFromStartTests {
                 List.of("127.0.0.1:" + appPort), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
         try (NodeRegistry peer = NodeRegistry.create(peerMember.toConfig(),
                 SynSettings.builder().nodeName("peer").build())) {
-            SynProcess device = peer.spawn((message, ctx) -> { });
+            SynProcess device = peer.spawn((message, ctx) -> {});
             for (int i = 0; i < NAMES; i++) {
                 peer.registry().register("device-" + i, device.ref());
             }

@@ -84,6 +84,5 @@ class HealthProbesHttpTests {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {
-    }
+    static class App {}
 }

@@ -31,24 +31,24 @@ class InvalidPropertiesTests {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "syn.limits.max-name-length=0            | syn.limits.max-name-length",
-        "syn.limits.max-metadata-size=0B         | syn.limits.max-metadata-size",
-        "syn.limits.max-message-size=4GB         | syn.limits.max-message-size",
-        "syn.limits.max-mailbox-size=-1          | syn.limits.max-mailbox-size",
-        "syn.request-timeout=0s                  | syn.request-timeout",
-        "syn.multi-call-timeout=-5s              | syn.multi-call-timeout",
-        "syn.sync-retry=0ms                      | syn.sync-retry",
-        "syn.node-name=a#b                       | syn.node-name",
-        "syn.scopes=devices,,users               | syn.scopes",
-        "syn.serialization.allowed-classes[0]=   | syn.serialization.allowed-classes",
-        "syn.cluster.members=127.0.0.1:notaport  | syn.cluster.members",
-        "syn.cluster.members=not a host          | syn.cluster.members",
-        "syn.cluster.members=http://10.0.0.5:5701 | syn.cluster.members",
-        "syn.cluster.members=10.0.0.5:0          | syn.cluster.members",
-        "syn.cluster.port=70000                  | syn.cluster.port",
-        "syn.cluster.heartbeat-interval=100ms    | syn.cluster.heartbeat-interval",
-        "syn.cluster.failure-timeout=1s          | syn.cluster.failure-timeout",
-        "syn.cluster.discovery=spring-cloud      | syn.cluster.discovery",
+            "syn.limits.max-name-length=0            | syn.limits.max-name-length",
+            "syn.limits.max-metadata-size=0B         | syn.limits.max-metadata-size",
+            "syn.limits.max-message-size=4GB         | syn.limits.max-message-size",
+            "syn.limits.max-mailbox-size=-1          | syn.limits.max-mailbox-size",
+            "syn.request-timeout=0s                  | syn.request-timeout",
+            "syn.multi-call-timeout=-5s              | syn.multi-call-timeout",
+            "syn.sync-retry=0ms                      | syn.sync-retry",
+            "syn.node-name=a#b                       | syn.node-name",
+            "syn.scopes=devices,,users               | syn.scopes",
+            "syn.serialization.allowed-classes[0]=   | syn.serialization.allowed-classes",
+            "syn.cluster.members=127.0.0.1:notaport  | syn.cluster.members",
+            "syn.cluster.members=not a host          | syn.cluster.members",
+            "syn.cluster.members=http://10.0.0.5:5701 | syn.cluster.members",
+            "syn.cluster.members=10.0.0.5:0          | syn.cluster.members",
+            "syn.cluster.port=70000                  | syn.cluster.port",
+            "syn.cluster.heartbeat-interval=100ms    | syn.cluster.heartbeat-interval",
+            "syn.cluster.failure-timeout=1s          | syn.cluster.failure-timeout",
+            "syn.cluster.discovery=spring-cloud      | syn.cluster.discovery",
     })
     void invalidValueFailsStartupNamingTheProperty(String assignment, String property) {
         runner.withPropertyValues(TestClusters.standalone()).withPropertyValues(assignment.trim()).run(context -> {
@@ -76,8 +76,8 @@ class InvalidPropertiesTests {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = { "10.0.0.5:5701", "10.0.0.5", "syn-0.syn.default.svc.cluster.local:5701",
-        "[::1]:5701", "10.0.0.1-5:5701" })
+    @CsvSource(delimiter = '|', value = {"10.0.0.5:5701", "10.0.0.5", "syn-0.syn.default.svc.cluster.local:5701",
+            "[::1]:5701", "10.0.0.1-5:5701"})
     void memberAddressesHazelcastAcceptsAreAccepted(String member) {
         runner.withPropertyValues(TestClusters.standalone())
                 .withPropertyValues("syn.cluster.members=" + member, "syn.cluster.discovery=static")
@@ -117,8 +117,7 @@ class InvalidPropertiesTests {
 
     @SpringBootConfiguration
     @ImportAutoConfiguration(SynAutoConfiguration.class)
-    static class App {
-    }
+    static class App {}
 
     @SpringBootConfiguration
     @ImportAutoConfiguration(SynAutoConfiguration.class)

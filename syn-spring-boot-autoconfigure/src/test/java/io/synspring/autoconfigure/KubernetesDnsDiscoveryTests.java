@@ -35,10 +35,10 @@ class KubernetesDnsDiscoveryTests {
         String cluster = TestClusters.uniqueName();
         int servicePort = LoopbackPorts.free();
         int otherPort = LoopbackPorts.free();
-        String[] kubernetes = { "syn.cluster.name=" + cluster, "syn.cluster.discovery=kubernetes",
-            "syn.cluster.kubernetes.service-dns=" + SERVICE_DNS,
-            "syn.cluster.kubernetes.service-port=" + servicePort, "syn.cluster.interface=127.0.0.1",
-            "syn.sync-retry=200ms" };
+        String[] kubernetes = {"syn.cluster.name=" + cluster, "syn.cluster.discovery=kubernetes",
+                "syn.cluster.kubernetes.service-dns=" + SERVICE_DNS,
+                "syn.cluster.kubernetes.service-port=" + servicePort, "syn.cluster.interface=127.0.0.1",
+                "syn.sync-retry=200ms"};
         // the first pod listens on the service's port; the second, on the same host here, on another port, looks
         // the name up and joins the first (in a real cluster every pod has its own address and the same port)
         runner.withPropertyValues(kubernetes).withPropertyValues("syn.node-name=pod-0",
@@ -50,7 +50,7 @@ class KubernetesDnsDiscoveryTests {
                                 assertThat(second).hasNotFailed();
                                 NodeRegistry pod1 = second.getBean(NodeRegistry.class);
                                 await().until(() -> pod0.nodes().size() == 2 && pod1.nodes().size() == 2);
-                                pod1.registry().register("device-1", pod1.spawn((message, ctx) -> { }).ref());
+                                pod1.registry().register("device-1", pod1.spawn((message, ctx) -> {}).ref());
                                 await().until(() -> pod0.registry().lookup("device-1").isPresent());
                             });
                 });

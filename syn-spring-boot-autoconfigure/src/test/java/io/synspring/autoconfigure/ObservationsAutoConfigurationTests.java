@@ -34,10 +34,10 @@ class ObservationsAutoConfigurationTests {
     void withBootsObservationRegistryAndSwitchedOnTheNodeReportsToIt() {
         runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
                 .withPropertyValues("syn.observations.enabled=true").run(context -> {
-            assertThat(context).hasNotFailed().hasSingleBean(ObservationRegistry.class);
-            assertThat(context.getBean(NodeRegistry.class).settings().observationRegistry())
-                    .isSameAs(context.getBean(ObservationRegistry.class));
-        });
+                    assertThat(context).hasNotFailed().hasSingleBean(ObservationRegistry.class);
+                    assertThat(context.getBean(NodeRegistry.class).settings().observationRegistry())
+                            .isSameAs(context.getBean(ObservationRegistry.class));
+                });
     }
 
     @Test
@@ -53,7 +53,7 @@ class ObservationsAutoConfigurationTests {
             withMetrics.withPropertyValues(TestClusters.node("b", cluster, portB, portA)).run(contextB -> {
                 NodeRegistry a = contextA.getBean(NodeRegistry.class);
                 NodeRegistry b = contextB.getBean(NodeRegistry.class);
-                SynProcess device = b.spawn((message, ctx) -> { });
+                SynProcess device = b.spawn((message, ctx) -> {});
                 b.registry().register("device-1", device.ref());
                 await().until(() -> a.registry().lookup("device-1").isPresent());
 
@@ -82,10 +82,10 @@ class ObservationsAutoConfigurationTests {
     @Test
     void observationsAreOffByDefaultEvenWithARegistry() {
         runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class)).run(context -> {
-                    assertThat(context).hasNotFailed().hasSingleBean(ObservationRegistry.class);
-                    assertThat(context.getBean(SynSettings.class).observationRegistry())
-                            .isSameAs(ObservationRegistry.NOOP);
-                });
+            assertThat(context).hasNotFailed().hasSingleBean(ObservationRegistry.class);
+            assertThat(context.getBean(SynSettings.class).observationRegistry())
+                    .isSameAs(ObservationRegistry.NOOP);
+        });
     }
 
     @Test

@@ -39,15 +39,15 @@ class SecureClusterTests {
         int portA = LoopbackPorts.free();
         int portB = LoopbackPorts.free();
         int portIntruder = LoopbackPorts.free();
-        runner.withPropertyValues(TestClusters.node("a", cluster, portA, portB)).run(contextA ->
-                runner.withPropertyValues(TestClusters.node("b", cluster, portB, portA)).run(contextB -> {
+        runner.withPropertyValues(TestClusters.node("a", cluster, portA, portB)).run(
+                contextA -> runner.withPropertyValues(TestClusters.node("b", cluster, portB, portA)).run(contextB -> {
                     NodeRegistry a = contextA.getBean(NodeRegistry.class);
                     NodeRegistry b = contextB.getBean(NodeRegistry.class);
                     await().until(() -> a.nodes().size() == 2 && b.nodes().size() == 2);
                     try (NodeRegistry intruder = NodeRegistry.create(new EmbeddedMember(cluster, "127.0.0.1",
                             portIntruder, List.of("127.0.0.1:" + portA), Duration.ofSeconds(1), Duration.ofSeconds(5),
                             Duration.ofSeconds(5)).toConfig(), SynSettings.builder().nodeName("intruder").build())) {
-                        intruder.registry().register("device-42", intruder.spawn((message, ctx) -> { }).ref());
+                        intruder.registry().register("device-42", intruder.spawn((message, ctx) -> {}).ref());
                         await().until(() -> a.hazelcast().getCluster().getMembers().size() == 3
                                 && a.transportCounts().refused() > 0);
 

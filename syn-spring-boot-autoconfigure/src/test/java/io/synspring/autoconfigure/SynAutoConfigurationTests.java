@@ -63,7 +63,7 @@ class SynAutoConfigurationTests {
             assertThat(syn.hazelcast().getCluster().getLocalMember().getAddress().getHost()).isEqualTo("127.0.0.1");
             assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
 
-            SynProcess process = syn.spawn((message, ctx) -> { });
+            SynProcess process = syn.spawn((message, ctx) -> {});
             assertThat(syn.registry().register("device-1", process.ref())).isEqualTo(RegisterResult.OK);
             assertThat(syn.registry().lookup("device-1")).isPresent();
         });
@@ -109,7 +109,7 @@ class SynAutoConfigurationTests {
                     assertThat(config.getSerializationConfig().getJavaSerializationFilterConfig().getWhitelist()
                             .getPrefixes()).contains("com.example.devices.");
                     // the guard names the property to raise
-                    SynProcess process = syn.spawn((message, ctx) -> { });
+                    SynProcess process = syn.spawn((message, ctx) -> {});
                     assertThat(org.assertj.core.api.Assertions.catchThrowable(
                             () -> syn.registry().register("x".repeat(65), process.ref())))
                             .isInstanceOf(IllegalArgumentException.class)

@@ -114,7 +114,8 @@ class SynConditionsTests {
         runner.withPropertyValues(TestClusters.standalone()).withPropertyValues("syn.discovery-client.enabled=true")
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(SynDiscoveryClient.class)
                         .hasSingleBean(SynHeartbeatPublisher.class));
-        runner.withPropertyValues(TestClusters.standalone()).withPropertyValues("spring.cloud.discovery.enabled=false", "syn.discovery-client.enabled=true")
+        runner.withPropertyValues(TestClusters.standalone())
+                .withPropertyValues("spring.cloud.discovery.enabled=false", "syn.discovery-client.enabled=true")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SynDiscoveryClient.class)
                         .doesNotHaveBean(DiscoveryClientJoin.class));
         runner.withPropertyValues(TestClusters.standalone())

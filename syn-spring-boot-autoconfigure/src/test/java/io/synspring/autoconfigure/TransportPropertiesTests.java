@@ -80,11 +80,11 @@ class TransportPropertiesTests {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "syn.transport.port=70000                 | syn.transport.port",
-        "syn.transport.max-buffered=0B            | syn.transport.max-buffered",
-        "syn.transport.backpressure-wait=-1s      | syn.transport.backpressure-wait",
-        "syn.transport.unreachable-after=0s       | syn.transport.unreachable-after",
-        "syn.transport.ssl.bundle=missing         | syn.transport.ssl.bundle",
+            "syn.transport.port=70000                 | syn.transport.port",
+            "syn.transport.max-buffered=0B            | syn.transport.max-buffered",
+            "syn.transport.backpressure-wait=-1s      | syn.transport.backpressure-wait",
+            "syn.transport.unreachable-after=0s       | syn.transport.unreachable-after",
+            "syn.transport.ssl.bundle=missing         | syn.transport.ssl.bundle",
     })
     void anInvalidValueFailsStartupNamingTheProperty(String assignment, String property) {
         runner.withPropertyValues(assignment.trim()).run(context -> {

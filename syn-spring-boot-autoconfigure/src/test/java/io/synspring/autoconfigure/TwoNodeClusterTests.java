@@ -60,24 +60,26 @@ class TwoNodeClusterTests {
         // a failure timeout far above the wait below: only the graceful leave can explain a prompt NODE_DOWN
         runner.withPropertyValues(TestClusters.node("a", cluster, portA, portB))
                 .withPropertyValues("syn.cluster.failure-timeout=60s", "syn.discovery-client.enabled=true",
-                        "spring.application.name=gateway", "server.port=8081").run(contextA -> {
+                        "spring.application.name=gateway", "server.port=8081")
+                .run(contextA -> {
                     NodeRegistry a = contextA.getBean(NodeRegistry.class);
                     Recorder recorderA = contextA.getBean(Recorder.class);
                     NodeId[] nodeB = new NodeId[1];
                     runner.withPropertyValues(TestClusters.node("b", cluster, portB, portA))
                             .withPropertyValues("syn.cluster.failure-timeout=60s", "syn.discovery-client.enabled=true",
                                     "spring.application.name=gateway", "server.port=8082",
-                                    "management.server.port=9082").run(contextB -> {
+                                    "management.server.port=9082")
+                            .run(contextB -> {
                                 NodeRegistry b = contextB.getBean(NodeRegistry.class);
                                 nodeB[0] = b.node();
                                 Recorder recorderB = contextB.getBean(Recorder.class);
                                 await().until(() -> a.nodes().size() == 2 && b.nodes().size() == 2
                                         && a.unsyncedNodes().isEmpty() && b.unsyncedNodes().isEmpty());
 
-                                SynProcess onA = a.spawn((message, ctx) -> { });
+                                SynProcess onA = a.spawn((message, ctx) -> {});
                                 a.registry().register("device-1", onA.ref(), Map.of("fw", "1.2"));
                                 a.groups().join("tenant-7", onA.ref());
-                                SynProcess onB = b.spawn((message, ctx) -> { });
+                                SynProcess onB = b.spawn((message, ctx) -> {});
                                 b.registry().register("device-2", onB.ref());
 
                                 await().untilAsserted(() -> {

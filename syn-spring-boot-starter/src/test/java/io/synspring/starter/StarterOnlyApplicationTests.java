@@ -35,6 +35,5 @@ class StarterOnlyApplicationTests {
     }
 
     @SpringBootApplication
-    static class App {
-    }
+    static class App {}
 }

@@ -127,7 +127,8 @@ public class GatewayController {
     }
 
     @PostMapping("/simulate")
-    public Started simulate(@RequestParam(defaultValue = "10") int count, @RequestParam(defaultValue = "sim-") String prefix,
+    public Started simulate(@RequestParam(defaultValue = "10") int count,
+            @RequestParam(defaultValue = "sim-") String prefix,
             @RequestParam(required = false) @Nullable String tenant) {
         // not defaultValue: Spring would put it in place of an empty tenant= too, which must be refused
         DeviceGateway.Simulation simulation = gateway.simulate(count, prefix, tenant == null ? "demo" : tenant);

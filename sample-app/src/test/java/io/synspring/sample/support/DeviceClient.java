@@ -66,7 +66,8 @@ public final class DeviceClient implements AutoCloseable {
     private DeviceClient(String id, boolean answersPings, URI uri, Map<String, String> headers) {
         this.id = id;
         this.answersPings = answersPings;
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        WebSocket.Builder builder =
+                HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
         try {
             this.socket = builder.buildAsync(uri, new Listener()).orTimeout(20, TimeUnit.SECONDS).join();

@@ -118,10 +118,12 @@ public final class HazelcastCluster {
      */
     public static Config configure(Config config, String nodeName, Set<String> scopes,
             Collection<String> allowedClassPrefixes, int transportPort) {
-        config.getMemberAttributeConfig().setAttribute(MemberAttributes.NODE, NodeId.newIncarnation(nodeName).toString());
+        config.getMemberAttributeConfig().setAttribute(MemberAttributes.NODE,
+                NodeId.newIncarnation(nodeName).toString());
         config.getMemberAttributeConfig().setAttribute(MemberAttributes.SCOPES, String.join(",", scopes));
         String host = bindHost(config);
-        ServerSocketChannel socket = Transport.bind(new InetSocketAddress(host == null ? "0.0.0.0" : host, transportPort));
+        ServerSocketChannel socket =
+                Transport.bind(new InetSocketAddress(host == null ? "0.0.0.0" : host, transportPort));
         config.getUserContext().put(TRANSPORT_CONTEXT_KEY, socket);
         int port;
         try {
@@ -129,7 +131,8 @@ public final class HazelcastCluster {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        config.getMemberAttributeConfig().setAttribute(MemberAttributes.TRANSPORT, (host == null ? "" : host) + ":" + port);
+        config.getMemberAttributeConfig().setAttribute(MemberAttributes.TRANSPORT,
+                (host == null ? "" : host) + ":" + port);
         JavaSerializationFilterConfig existing = config.getSerializationConfig().getJavaSerializationFilterConfig();
         JavaSerializationFilterConfig filter = existing != null ? existing : new JavaSerializationFilterConfig();
         config.getSerializationConfig().setJavaSerializationFilterConfig(filter);
@@ -167,7 +170,8 @@ public final class HazelcastCluster {
             open.add("Jet jobs (jet.enabled=false)");
         }
         String phoneHome = config.getProperty("hazelcast.phone.home.enabled");
-        if (!"false".equalsIgnoreCase(phoneHome != null ? phoneHome : System.getProperty("hazelcast.phone.home.enabled"))) {
+        if (!"false"
+                .equalsIgnoreCase(phoneHome != null ? phoneHome : System.getProperty("hazelcast.phone.home.enabled"))) {
             open.add("phone-home to Hazelcast (hazelcast.phone.home.enabled=false)");
         }
         return open;
@@ -197,8 +201,9 @@ public final class HazelcastCluster {
     private static InetSocketAddress transportAddress(Member member) {
         String published = member.getAttribute(MemberAttributes.TRANSPORT);
         if (published == null) {
-            throw new IllegalStateException("member " + member + " has no '" + MemberAttributes.TRANSPORT + "' attribute: "
-                    + "prepare its Config with NodeRegistry.configure(config, settings) before creating it");
+            throw new IllegalStateException(
+                    "member " + member + " has no '" + MemberAttributes.TRANSPORT + "' attribute: "
+                            + "prepare its Config with NodeRegistry.configure(config, settings) before creating it");
         }
         int colon = published.lastIndexOf(':');
         String host = colon <= 0 ? member.getAddress().getHost() : published.substring(0, colon);

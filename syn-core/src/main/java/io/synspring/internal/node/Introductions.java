@@ -86,7 +86,7 @@ public final class Introductions {
     public void merged() {
         Map<NodeId, Set<String>> others = new HashMap<>();
         cluster.peers().values().stream().filter(peer -> !peer.node().equals(self)
-                        && !introducedWhileMerging.contains(peer.node()) && !toIntroduce.containsKey(peer.node()))
+                && !introducedWhileMerging.contains(peer.node()) && !toIntroduce.containsKey(peer.node()))
                 .forEach(peer -> others.put(peer.node(), peer.scopes()));
         introduceTo(others);
     }

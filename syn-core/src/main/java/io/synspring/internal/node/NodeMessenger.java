@@ -183,7 +183,8 @@ public final class NodeMessenger implements Messenger {
         public void answer(Object answer) {
             if (answer instanceof WireMessage.Reply reply && reply.process().equals(process)) {
                 future.complete((R) reply.reply());
-            } else if (answer instanceof WireMessage.Undelivered undelivered && undelivered.from().equals(process.node())
+            } else if (answer instanceof WireMessage.Undelivered undelivered
+                    && undelivered.from().equals(process.node())
                     && Arrays.stream(undelivered.targets()).anyMatch(id -> id == process.id())) {
                 SendResult result = undelivered.mailboxFull() ? SendResult.MAILBOX_FULL : SendResult.NOT_ALIVE;
                 future.completeExceptionally(new CallRefusedException(result, "the call to " + process
@@ -221,4 +222,5 @@ public final class NodeMessenger implements Messenger {
             default:
                 return SendResult.NOT_ALIVE;
         }
-    }}
+    }
+}

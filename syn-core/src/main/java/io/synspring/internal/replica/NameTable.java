@@ -308,7 +308,8 @@ public final class NameTable {
                 byName.remove(name);
             }
             namesByProcess.computeIfPresent(before.process(), (process, names) -> SmallSets.without(names, name));
-            Objects.requireNonNull(namesPerNode.get(before.node()), "a shown name counts for its node").decrementAndGet();
+            Objects.requireNonNull(namesPerNode.get(before.node()), "a shown name counts for its node")
+                    .decrementAndGet();
             sink.event(new SynEvent.Unregistered(scope, name, before.process(), before.meta(), reason));
         }
         if (after != null) {

@@ -125,7 +125,8 @@ public final class ScopeReplica {
             if (stream.hasBase() && snapshot.seq() < stream.lastSeq) {
                 return false; // older than what is applied already (it was overtaken): applying it would go back in time
             }
-            partial = stream.partial = new PartialSnapshot(snapshot.seq(), reason, names.claimsOf(owner), groups.membershipsOf(owner));
+            partial = stream.partial =
+                    new PartialSnapshot(snapshot.seq(), reason, names.claimsOf(owner), groups.membershipsOf(owner));
             stream.knownSeq = Math.max(stream.knownSeq, snapshot.seq());
         } else if (partial == null || partial.seq != snapshot.seq()) {
             return false; // a part of a snapshot whose first part was lost or ignored
@@ -313,7 +314,8 @@ public final class ScopeReplica {
             this.staleClaims = new HashMap<>(heldClaims.size() * 2);
             heldClaims.forEach(claim -> staleClaims.put(claim.name(), claim));
             this.staleMemberships = new HashMap<>(heldMemberships.size() * 2);
-            heldMemberships.forEach(held -> staleMemberships.put(new MemberKey(held.group(), held.process().id()), held));
+            heldMemberships
+                    .forEach(held -> staleMemberships.put(new MemberKey(held.group(), held.process().id()), held));
         }
     }
 }

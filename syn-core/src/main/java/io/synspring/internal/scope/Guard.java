@@ -28,8 +28,9 @@ public final class Guard {
             throw new IllegalArgumentException("the " + what + " must not be blank");
         }
         if (name.length() > settings.maxNameLength()) {
-            throw new IllegalArgumentException("the " + what + " is " + name.length() + " characters long, more than the "
-                    + settings.maxNameLength() + " allowed (syn.limits.max-name-length): use a shorter one");
+            throw new IllegalArgumentException(
+                    "the " + what + " is " + name.length() + " characters long, more than the "
+                            + settings.maxNameLength() + " allowed (syn.limits.max-name-length): use a shorter one");
         }
         return name;
     }

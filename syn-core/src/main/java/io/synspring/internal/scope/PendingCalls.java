@@ -42,7 +42,8 @@ public final class PendingCalls {
         @Override
         public void nodeDown(NodeId down) {
             if (node.equals(down)) {
-                future.completeExceptionally(new NodeUnavailableException(node, "node " + node + " left before answering"));
+                future.completeExceptionally(
+                        new NodeUnavailableException(node, "node " + node + " left before answering"));
             }
         }
 

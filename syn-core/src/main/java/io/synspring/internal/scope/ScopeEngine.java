@@ -393,7 +393,8 @@ public final class ScopeEngine {
         locked(() -> {
             peers.addAll(nodes);
             context.observations().snapshot(scope, nodes.size() == 1 ? nodes.get(0) : null, true,
-                    () -> outbox.send(List.copyOf(nodes), new Sync(self, replica.snapshotOf(self, outbox.seq()), true)));
+                    () -> outbox.send(List.copyOf(nodes),
+                            new Sync(self, replica.snapshotOf(self, outbox.seq()), true)));
             return null;
         });
         nodes.forEach(syncChecks::check);

@@ -42,7 +42,8 @@ public final class ScopeGroups implements Groups {
     private final Duration defaultTimeout;
     private final GroupTable groups;
 
-    public ScopeGroups(ScopeEngine engine, Guard guard, Messenger messenger, PendingCalls calls, Duration defaultTimeout) {
+    public ScopeGroups(ScopeEngine engine, Guard guard, Messenger messenger, PendingCalls calls,
+            Duration defaultTimeout) {
         this.engine = engine;
         this.guard = guard;
         this.messenger = messenger;

@@ -122,7 +122,8 @@ public final class Transport implements AutoCloseable {
         ChannelFuture registered = new ServerBootstrap().group(group)
                 .channelFactory(() -> new NioServerSocketChannel(bound))
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -324,8 +325,10 @@ public final class Transport implements AutoCloseable {
     ChannelFuture connect(InetSocketAddress address, ChannelHandler handler) {
         return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(100, settings.unreachableAfter().toMillis()))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.max(100, settings.unreachableAfter().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -459,7 +462,8 @@ public final class Transport implements AutoCloseable {
                     : blocked.contains(from) ? "blocked"
                     : !receiver.accepts(from) ? "node " + from + " is not a member of this node's cluster" : null;
             if (refusal != null) {
-                log.debug("Syn node {}: refused a link from {} at {}: {}", self, from, ctx.channel().remoteAddress(), refusal);
+                log.debug("Syn node {}: refused a link from {} at {}: {}", self, from, ctx.channel().remoteAddress(),
+                        refusal);
                 refuse(ctx, refusal);
                 return;
             }
@@ -498,8 +502,8 @@ public final class Transport implements AutoCloseable {
         /** The peer proved who it is: takes up its session where it left off. */
         private void establish(ChannelHandlerContext ctx, NodeId from, long id) {
             authenticated(from);
-            InboundSession current = inbound.compute(from, (node, existing) ->
-                    existing != null && existing.id == id ? existing : new InboundSession(node, id));
+            InboundSession current = inbound.compute(from, (node, existing) -> existing != null && existing.id == id
+                    ? existing : new InboundSession(node, id));
             long lastReceived;
             Channel previous;
             synchronized (current) {

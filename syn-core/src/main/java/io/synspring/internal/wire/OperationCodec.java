@@ -71,13 +71,15 @@ final class OperationCodec {
             case 2:
                 return new Operation.Unregister(in.readString(), fields.readRef(in));
             case 3:
-                return new Operation.CompareAndSet(in.readString(), fields.readRef(in), fields.readValue(in), fields.readValue(in));
+                return new Operation.CompareAndSet(in.readString(), fields.readRef(in), fields.readValue(in),
+                        fields.readValue(in));
             case 4:
                 return new Operation.Join(in.readString(), fields.readRef(in), fields.readValue(in));
             case 5:
                 return new Operation.Leave(in.readString(), fields.readRef(in));
             case 6:
-                return new Operation.MemberCompareAndSet(in.readString(), fields.readRef(in), fields.readValue(in), fields.readValue(in));
+                return new Operation.MemberCompareAndSet(in.readString(), fields.readRef(in), fields.readValue(in),
+                        fields.readValue(in));
             case 7:
                 return new Operation.MemberRead(in.readString(), fields.readRef(in));
             default:

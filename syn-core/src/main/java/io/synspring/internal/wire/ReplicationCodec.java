@@ -146,7 +146,8 @@ final class ReplicationCodec {
     }
 
     private Registration readOwnedRegistration(ObjectDataInput in, NodeId owner) throws IOException {
-        return new Registration(in.readString(), new ProcessRef(owner, in.readLong()), fields.readValue(in), in.readLong());
+        return new Registration(in.readString(), new ProcessRef(owner, in.readLong()), fields.readValue(in),
+                in.readLong());
     }
 
     private void writeOwned(ObjectDataOutput out, NodeId owner, Membership membership) throws IOException {
@@ -157,7 +158,8 @@ final class ReplicationCodec {
     }
 
     private Membership readOwnedMembership(ObjectDataInput in, NodeId owner) throws IOException {
-        return new Membership(in.readString(), new ProcessRef(owner, in.readLong()), fields.readValue(in), in.readLong());
+        return new Membership(in.readString(), new ProcessRef(owner, in.readLong()), fields.readValue(in),
+                in.readLong());
     }
 
     private static long ownId(NodeId owner, ProcessRef process) {

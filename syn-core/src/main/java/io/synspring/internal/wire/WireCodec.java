@@ -215,7 +215,8 @@ public final class WireCodec {
         Iterator<Membership> memberships = snapshot.memberships().iterator();
         boolean last = false;
         for (int part = 0; !last; part++) {
-            BufferObjectDataOutput out = serialization.createObjectDataOutput(ReplicationCodec.SNAPSHOT_PART_BYTES + 1024);
+            BufferObjectDataOutput out =
+                    serialization.createObjectDataOutput(ReplicationCodec.SNAPSHOT_PART_BYTES + 1024);
             out.writeByte(SYNC);
             fields.writeNode(out, sync.from());
             out.writeBoolean(sync.replyWanted());

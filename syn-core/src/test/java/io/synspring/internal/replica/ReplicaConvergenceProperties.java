@@ -114,7 +114,8 @@ class ReplicaConvergenceProperties {
             assertThat(view.groups()).as("groups on %s", node).isEqualTo(expectedGroups);
             for (ReplicaSimulation.Node owner : sim.owners) {
                 assertThat(view.countPerNode().get(owner.id)).as("count(%s) on %s", owner, node)
-                        .isEqualTo((int) expectedNames.values().stream().filter(r -> r.node().equals(owner.id)).count());
+                        .isEqualTo(
+                                (int) expectedNames.values().stream().filter(r -> r.node().equals(owner.id)).count());
                 if (owner != node) {
                     assertThat(node.replica.needsSnapshot(owner.id)).as("%s follows %s", node, owner).isFalse();
                 }
@@ -130,7 +131,8 @@ class ReplicaConvergenceProperties {
         assertThat(sim.violations).isEmpty();
 
         for (String what : List.of("conflict lost", "loser stopped", "receipt GAP", "receipt NO_BASE",
-                "receipt DUPLICATE", "gap filled by a batch", "resync behind a gap", "stale snapshot ignored", "stale snapshot applied",
+                "receipt DUPLICATE", "gap filled by a batch", "resync behind a gap", "stale snapshot ignored",
+                "stale snapshot applied",
                 "snapshot in parts", "snapshot part lost")) {
             Statistics.label(what).collect(sim.happened.containsKey(what));
         }
@@ -259,7 +261,8 @@ class ReplicaConvergenceProperties {
         }
         present.forEach((name, claims) -> {
             if (claims.size() == 1) {
-                assertThat(first.get(name)).as("the only claim on %s", name).isEqualTo(claims.values().iterator().next());
+                assertThat(first.get(name)).as("the only claim on %s", name)
+                        .isEqualTo(claims.values().iterator().next());
             } else if (claims.isEmpty()) {
                 assertThat(first.get(name)).as("unclaimed %s", name).isNull();
             }

@@ -473,7 +473,8 @@ final class ReplicaSimulation {
             namesOfProcess.put(process, new TreeSet<>(replica.names().namesOf(process)));
             groupsOfProcess.put(process, new TreeSet<>(replica.groups().groupsOf(process)));
         }
-        return new View(names, replica.names().count(), countPerNode, namesOfProcess, groups, replica.groups().groupCount(),
+        return new View(names, replica.names().count(), countPerNode, namesOfProcess, groups,
+                replica.groups().groupCount(),
                 new TreeSet<>(replica.groups().groupNames()), groupCountPerNode, groupNamesPerNode, memberCountPerNode,
                 groupsOfProcess);
     }
@@ -561,7 +562,8 @@ final class ReplicaSimulation {
 
     Replayed replayedFrom(View view) {
         Map<String, String> names = new TreeMap<>();
-        view.names().forEach((name, registration) -> names.put(name, registration.process() + "=" + registration.meta()));
+        view.names()
+                .forEach((name, registration) -> names.put(name, registration.process() + "=" + registration.meta()));
         Map<String, Map<ProcessRef, String>> groups = new TreeMap<>();
         view.groups().forEach((group, members) -> {
             Map<ProcessRef, String> byProcess = new TreeMap<>();

@@ -264,9 +264,11 @@ class ScopeReplicaTests {
                 replica.applyLocal(unregister("n" + i, A1, Reason.NORMAL), sink);
             }
 
-            assertThat(replica.names().namesOf(A1)).hasSize(10).allMatch(name -> Integer.parseInt(name.substring(1)) % 2 == 1);
+            assertThat(replica.names().namesOf(A1)).hasSize(10)
+                    .allMatch(name -> Integer.parseInt(name.substring(1)) % 2 == 1);
             assertThat(replica.names().count(A)).isEqualTo(10);
-            assertThat(replica.names().claimedNames(A1)).containsExactlyInAnyOrderElementsOf(replica.names().namesOf(A1));
+            assertThat(replica.names().claimedNames(A1))
+                    .containsExactlyInAnyOrderElementsOf(replica.names().namesOf(A1));
         }
 
         @Test
@@ -348,8 +350,10 @@ class ScopeReplicaTests {
             assertThat(replica.groups().groupNames(A)).containsExactlyInAnyOrder("g", "h");
             assertThat(replica.groups().groupNames(B)).containsExactlyInAnyOrder("g", "k");
             assertThat(replica.groups().groupNames(C)).isEmpty();
-            assertThat(replica.groups().members("g")).extracting(Membership::process).containsExactlyInAnyOrder(A1, A2, B1);
-            assertThat(replica.groups().members("g", A)).extracting(Membership::meta).containsExactlyInAnyOrder("a1", "a2");
+            assertThat(replica.groups().members("g")).extracting(Membership::process).containsExactlyInAnyOrder(A1, A2,
+                    B1);
+            assertThat(replica.groups().members("g", A)).extracting(Membership::meta).containsExactlyInAnyOrder("a1",
+                    "a2");
             assertThat(replica.groups().members("nope")).isEmpty();
             assertThat(replica.groups().member("h", A1)).isEqualTo(new Membership("h", A1, "a1h", 1));
             assertThat(replica.groups().member("h", A2)).isNull();
@@ -846,7 +850,8 @@ class ScopeReplicaTests {
             second.receive(batch(A, 1, register("n", A1, "a", 10)), sink);
             assertThatEvents(sink.take()).containsExactly(registered("n", B1, "b", Reason.NORMAL));
 
-            assertThat(first.names().lookup("n")).isEqualTo(reg("n", B1, "b", 20)).isEqualTo(second.names().lookup("n"));
+            assertThat(first.names().lookup("n")).isEqualTo(reg("n", B1, "b", 20))
+                    .isEqualTo(second.names().lookup("n"));
             assertThat(first.names().count(A)).isZero();
             assertThat(first.names().count(B)).isEqualTo(1);
             assertThat(first.names().namesOf(A1)).isEmpty();

@@ -58,7 +58,8 @@ class WireCodecTests {
         codec.encode(new Sync(OWNER, whole, true), packets::add);
 
         assertThat(packets).hasSizeGreaterThan(3)
-                .allSatisfy(packet -> assertThat(packet.length).isLessThan(ReplicationCodec.SNAPSHOT_PART_BYTES + 1024));
+                .allSatisfy(
+                        packet -> assertThat(packet.length).isLessThan(ReplicationCodec.SNAPSHOT_PART_BYTES + 1024));
         List<Registration> receivedRegistrations = new ArrayList<>();
         List<Membership> receivedMemberships = new ArrayList<>();
         for (int i = 0; i < packets.size(); i++) {
@@ -81,7 +82,8 @@ class WireCodecTests {
     void anEmptySnapshotIsOneLastPart() {
         List<byte[]> packets = new ArrayList<>();
 
-        codec.encode(new Sync(OWNER, new OwnerSnapshot("devices", OWNER, 0, List.of(), List.of()), false), packets::add);
+        codec.encode(new Sync(OWNER, new OwnerSnapshot("devices", OWNER, 0, List.of(), List.of()), false),
+                packets::add);
 
         assertThat(packets).singleElement().satisfies(packet -> {
             OwnerSnapshot part = ((Sync) codec.decode(packet)).snapshot();

@@ -27,7 +27,7 @@ import org.springframework.core.env.Environment;
  * go.
  */
 @AutoConfiguration(after = SynAutoConfiguration.class)
-@ConditionalOnClass({ DiscoveryClient.class, NodeRegistry.class })
+@ConditionalOnClass({DiscoveryClient.class, NodeRegistry.class})
 @ConditionalOnDiscoveryEnabled
 @EnableConfigurationProperties(SynProperties.class)
 public final class SynDiscoveryAutoConfiguration {

@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code management.endpoint.syn.access=none}).
  */
 @AutoConfiguration(after = SynAutoConfiguration.class)
-@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-        "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
+@ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+        "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"})
 @ConditionalOnBean(NodeRegistry.class)
 public final class SynEndpointAutoConfiguration {
 

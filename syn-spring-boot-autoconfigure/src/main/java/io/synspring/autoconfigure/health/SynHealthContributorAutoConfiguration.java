@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 
 /** The {@code syn} health contributor; off with {@code management.health.syn.enabled=false}. */
 @AutoConfiguration(after = SynAutoConfiguration.class)
-@ConditionalOnClass(name = { "org.springframework.boot.health.contributor.HealthIndicator",
-        "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator" })
+@ConditionalOnClass(name = {"org.springframework.boot.health.contributor.HealthIndicator",
+        "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator"})
 @ConditionalOnBean(NodeRegistry.class)
 public final class SynHealthContributorAutoConfiguration {
 

@@ -13,7 +13,6 @@ import io.synspring.events.NodeEvent;
 import io.synspring.events.Reason;
 import io.synspring.events.SynEvent;
 import io.synspring.events.SynEventListener;
-import io.synspring.groups.Groups;
 import io.synspring.groups.Membership;
 import io.synspring.process.ExitReason;
 import io.synspring.transport.DropReason;
@@ -86,7 +85,8 @@ public class SynMetrics implements MeterBinder, SynEventListener, DisposableBean
         }
         for (String scope : syn.scopes()) {
             Gauge.builder("syn.names", syn, node -> node.registry(scope).count()).tag("scope", scope)
-                    .description("Names registered in the scope, cluster-wide (this node's replica)").register(registry);
+                    .description("Names registered in the scope, cluster-wide (this node's replica)")
+                    .register(registry);
             Gauge.builder("syn.groups", syn, node -> node.groups(scope).groupCount()).tag("scope", scope)
                     .description("Groups with at least one member in the scope, cluster-wide").register(registry);
         }

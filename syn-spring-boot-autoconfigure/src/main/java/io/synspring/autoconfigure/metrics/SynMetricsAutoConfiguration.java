@@ -14,12 +14,12 @@ import org.springframework.context.annotation.Bean;
  * Micrometer meters under {@code syn.*} (see {@link SynMetrics}), bound to the application's meter registries;
  * off with {@code syn.metrics.enabled=false}.
  */
-@AutoConfiguration(after = SynAutoConfiguration.class,
-        afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-                "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-                "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration(after = SynAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({ NodeRegistry.class, MeterRegistry.class })
+@ConditionalOnBean({NodeRegistry.class, MeterRegistry.class})
 @ConditionalOnBooleanProperty(name = "syn.metrics.enabled", matchIfMissing = true)
 public final class SynMetricsAutoConfiguration {
 
