@@ -121,6 +121,7 @@ public final class NameTable {
         });
         return names;
     }
+
     /** The claim {@code process} holds on {@code name}, visible or not. */
     public @Nullable Registration claim(String name, ProcessRef process) {
         List<Registration> claims = contested.get(name);
@@ -135,6 +136,7 @@ public final class NameTable {
         }
         return null;
     }
+
     /** The claim a process of {@code node} holds on {@code name}, visible or not. */
     public @Nullable Registration claimOfNode(String name, NodeId node) {
         List<Registration> claims = contested.get(name);
@@ -149,6 +151,7 @@ public final class NameTable {
         }
         return null;
     }
+
     /**
      * Checks each name's owner only if the owner has some of the visible names but not all. Receiving a
      * snapshot starts here, so a node joining with 100k names would otherwise walk them all again for each

@@ -600,6 +600,7 @@ class ScopeReplicaTests {
             assertThat(replica.receive(batch(A, 4, unregister("m", A1, Reason.NORMAL)), sink))
                     .isEqualTo(ScopeReplica.Receipt.APPLIED);
         }
+
         @Test
         void aSnapshotOlderThanWhatWasAppliedIsIgnoredAlsoWhileBatchesAreHeldBack() {
             ScopeReplica replica = observer();
