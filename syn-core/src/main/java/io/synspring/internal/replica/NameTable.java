@@ -7,12 +7,9 @@ import io.synspring.process.ProcessRef;
 import io.synspring.registry.ConflictOutcome;
 import io.synspring.registry.ConflictResolver;
 import io.synspring.registry.Registration;
-import java.util.AbstractCollection;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,30 +82,8 @@ public final class NameTable {
     }
 
     /** Every visible registration (a weakly consistent view, for listings). */
-    public Collection<Registration> registrations() {
-        Collection<Optional<Registration>> shown = byName.values();
-        return new AbstractCollection<>() {
-            @Override
-            public Iterator<Registration> iterator() {
-                Iterator<Optional<Registration>> each = shown.iterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return each.hasNext();
-                    }
-
-                    @Override
-                    public Registration next() {
-                        return each.next().get();
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return shown.size();
-            }
-        };
+    public Stream<Registration> registrations() {
+        return byName.values().stream().map(Optional::get);
     }
 
     /** The names {@code process} claims here, visible or not (a claim can be losing a conflict). */
@@ -124,28 +101,22 @@ public final class NameTable {
 
     /** The claim {@code process} holds on {@code name}, visible or not. */
     public @Nullable Registration claim(String name, ProcessRef process) {
-        List<Registration> claims = contested.get(name);
-        if (claims == null) {
-            Registration visible = lookup(name);
-            return visible != null && visible.process().equals(process) ? visible : null;
-        }
-        for (Registration claim : claims) {
-            if (claim.process().equals(process)) {
-                return claim;
-            }
-        }
-        return null;
+        return claimWhere(name, claim -> claim.process().equals(process));
     }
 
     /** The claim a process of {@code node} holds on {@code name}, visible or not. */
     public @Nullable Registration claimOfNode(String name, NodeId node) {
+        return claimWhere(name, claim -> claim.node().equals(node));
+    }
+
+    private @Nullable Registration claimWhere(String name, Predicate<Registration> matches) {
         List<Registration> claims = contested.get(name);
         if (claims == null) {
             Registration visible = lookup(name);
-            return visible != null && visible.node().equals(node) ? visible : null;
+            return visible != null && matches.test(visible) ? visible : null;
         }
         for (Registration claim : claims) {
-            if (claim.node().equals(node)) {
+            if (matches.test(claim)) {
                 return claim;
             }
         }
@@ -161,13 +132,9 @@ public final class NameTable {
         int visible = count(owner);
         List<Registration> claims = new ArrayList<>(visible);
         if (visible == byName.size()) {
-            claims.addAll(registrations()); // all of them are the owner's: as on a node that is rejoining
+            registrations().forEach(claims::add); // all of them are the owner's: as on a node that is rejoining
         } else if (visible > 0) {
-            for (Registration registration : registrations()) {
-                if (registration.node().equals(owner)) {
-                    claims.add(registration);
-                }
-            }
+            registrations().filter(registration -> registration.node().equals(owner)).forEach(claims::add);
         }
         contested.values().forEach(all -> {
             for (Registration claim : all) {

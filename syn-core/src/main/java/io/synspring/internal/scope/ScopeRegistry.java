@@ -101,7 +101,7 @@ public final class ScopeRegistry implements Registry {
 
     @Override
     public Stream<Registration> registrations() {
-        return names.registrations().stream().filter(r -> messenger.isAliveOrRemote(r.process()));
+        return names.registrations().filter(r -> messenger.isAliveOrRemote(r.process()));
     }
 
     @Override

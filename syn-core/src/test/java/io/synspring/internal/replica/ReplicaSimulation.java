@@ -434,9 +434,7 @@ final class ReplicaSimulation {
     View view(Node node) {
         ScopeReplica replica = node.replica;
         Map<String, Registration> names = new TreeMap<>();
-        for (Registration registration : replica.names().registrations()) {
-            names.put(registration.name(), registration);
-        }
+        replica.names().registrations().forEach(registration -> names.put(registration.name(), registration));
         Set<ProcessRef> processes = new TreeSet<>();
         names.values().forEach(registration -> processes.add(registration.process()));
         Map<String, Set<Membership>> groups = new TreeMap<>();
