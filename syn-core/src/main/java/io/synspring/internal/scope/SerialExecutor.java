@@ -46,14 +46,9 @@ public final class SerialExecutor implements Executor {
             return;
         }
         try {
-            task.run();
-        } catch (RuntimeException | Error e) {
-            log.error("{}: task failed", name, e);
+            runLogged(task);
         } finally {
-            scheduled.set(false);
-        }
-        if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
-            pool.execute(this::drain);
+            release();
         }
     }
 
@@ -64,15 +59,24 @@ public final class SerialExecutor implements Executor {
                 if (task == null) {
                     break;
                 }
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    log.error("{}: task failed", name, e);
-                }
+                runLogged(task);
             }
         } finally {
-            scheduled.set(false);
+            release();
         }
+    }
+
+    private void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            log.error("{}: task failed", name, e);
+        }
+    }
+
+    /** Ends a turn; a task queued meanwhile gets a turn on the pool. */
+    private void release() {
+        scheduled.set(false);
         if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
             pool.execute(this::drain);
         }
