@@ -16,7 +16,6 @@ import io.synspring.process.ExitReason;
 import io.synspring.process.ProcessRef;
 import io.synspring.process.SynProcess;
 import io.synspring.registry.RegisterResult;
-import io.synspring.registry.Registration;
 import io.synspring.registry.Registry;
 import io.synspring.registry.UnregisterResult;
 import io.synspring.transport.TransportCounts;
@@ -34,7 +33,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,8 +90,8 @@ public final class PeerMain {
     private final AtomicLong churned = new AtomicLong();
     private CountDownLatch churnDone = new CountDownLatch(0);
     private SynProcess probe;
-    private Thread observer;
-    private long[] observed = new long[0];
+    private ApplyTimes applyTimes;
+    private long observeTimeoutMillis;
     private long[] sunk = new long[0];
 
     private PeerMain(NodeRegistry node, Config config) {
@@ -251,8 +249,8 @@ public final class PeerMain {
                 reply("ok");
                 return true;
             case "observed":
-                observer.join();
-                reply("lat " + Arrays.stream(observed).mapToObj(Long::toString).collect(Collectors.joining(",")));
+                reply("lat " + Arrays.stream(applyTimes.await(observeTimeoutMillis)).mapToObj(Long::toString)
+                        .collect(Collectors.joining(",")));
                 return true;
             case "members":
                 for (int i = 0; i < Integer.parseInt(command[2]); i++) {
@@ -421,15 +419,14 @@ public final class PeerMain {
     }
 
     /**
-     * Registers {@code prefix0..count-1}, one every {@code intervalMicros}, each with the time it was made
-     * ({@link System#nanoTime()}, one clock for every JVM of the machine) as metadata.
+     * Registers {@code prefix0..count-1}, one every {@code intervalMicros}, each with the wall-clock time it was
+     * made as metadata ({@link ApplyTimes#wallClockNanos()}).
      */
     private void probe(int count, long intervalMicros, String prefix) {
         probe = node.spawn(counting);
         long next = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            long now = System.nanoTime();
-            registry.register(prefix + i, probe.ref(), now);
+            registry.register(prefix + i, probe.ref(), ApplyTimes.wallClockNanos());
             next += intervalMicros * 1000;
             while (System.nanoTime() < next) {
                 LockSupport.parkNanos(next - System.nanoTime());
@@ -469,27 +466,9 @@ public final class PeerMain {
         reply("done");
     }
 
-    /** Watches for {@code prefix0..count-1} in this node's replica and notes how long each took to appear. */
+    /** Notes when this node applies {@code prefix0..count-1}: see {@link ApplyTimes}. */
     private void observe(int count, String prefix, long timeoutMillis) {
-        observed = new long[count];
-        Arrays.fill(observed, -1);
-        observer = new Thread(() -> observeInto(registry, count, prefix, timeoutMillis, observed), "bench-observer");
-        observer.start();
-    }
-
-    /** Shared by the master and the peers: fills {@code latencies} (nanoseconds, -1 when never seen). */
-    static void observeInto(Registry registry, int count, String prefix, long timeoutMillis, long[] latencies) {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
-            String name = prefix + i;
-            while (System.nanoTime() < deadline) {
-                Optional<Registration> seen = registry.lookup(name);
-                if (seen.isPresent()) {
-                    latencies[i] = System.nanoTime() - (Long) seen.get().meta();
-                    break;
-                }
-                LockSupport.parkNanos(20_000);
-            }
-        }
+        applyTimes = ApplyTimes.listen(node, prefix, count);
+        observeTimeoutMillis = timeoutMillis;
     }
 }

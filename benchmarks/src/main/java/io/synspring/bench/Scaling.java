@@ -2,7 +2,6 @@ package io.synspring.bench;
 
 import io.synspring.registry.Registry;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,18 +120,13 @@ final class Scaling {
         int samples = options.quick() ? 100 : PROBES;
         String prefix = "scale-lat-";
         long timeoutMillis = samples + 120_000L;
-        long[] onMaster = new long[samples];
-        Arrays.fill(onMaster, -1);
-        Thread observer = new Thread(() -> PeerMain.observeInto(registry, samples, prefix, timeoutMillis, onMaster),
-                "bench-observer");
-        observer.start();
+        ApplyTimes onMaster = ApplyTimes.listen(cluster.master(), prefix, samples);
         List<PeerHandle> observers = cluster.workers().subList(1, cluster.workers().size());
         for (PeerHandle peer : observers) {
             peer.call("observe " + samples + " " + prefix + " " + timeoutMillis, "ok", 60);
         }
         cluster.peer(0).call("probe " + samples + " 1000 " + prefix, "done", timeoutMillis / 1000);
-        observer.join();
-        long[] latest = onMaster.clone();
+        long[] latest = onMaster.await(timeoutMillis);
         for (PeerHandle peer : observers) {
             String[] seen = peer.call("observed", "lat", timeoutMillis / 1000).substring(4).split(",");
             for (int i = 0; i < samples; i++) {
