@@ -21,8 +21,12 @@ for arg in "$@"; do
   case "$arg" in *1000000*|*1_000_000*) heap=5g ;; esac
 done
 [[ $main == *LinkBenchmark ]] && heap=1g
+memory=("-Xms$heap" -XX:+AlwaysPreTouch)
+for arg in "$@"; do
+  [[ "$arg" == --no-pre-touch ]] && memory=(-Xms1g)
+done
 cd "$here"
-exec java -Xms1g "-Xmx$heap" -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Dhazelcast.logging.type=slf4j \
+exec java "${memory[@]}" "-Xmx$heap" -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Dhazelcast.logging.type=slf4j \
   --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED \
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
   --add-opens java.management/sun.management=ALL-UNNAMED \

@@ -32,6 +32,7 @@ final class BenchCluster implements AutoCloseable {
 
     private final ClusterOptions options;
     private final String peerHeap;
+    private final boolean preTouch;
     private final String name = "syn-bench-" + UUID.randomUUID();
     private final Map<String, Long> memberAdded = new ConcurrentHashMap<>();
     private final Map<String, Long> memberRemoved = new ConcurrentHashMap<>();
@@ -40,10 +41,15 @@ final class BenchCluster implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private NodeRegistry master;
 
-    /** A cluster of the master and {@code peers} peer JVMs of {@code peerHeap} each; {@link #start()} starts it. */
-    BenchCluster(ClusterOptions options, int peers, String peerHeap) {
+    /**
+     * A cluster of the master and {@code peers} peer JVMs of {@code peerHeap} each; {@link #start()} starts it.
+     * {@code preTouch}: each peer's heap is fixed and touched at start (see {@link #jvmOptions}); off where a
+     * figure is the memory a node uses.
+     */
+    BenchCluster(ClusterOptions options, int peers, String peerHeap, boolean preTouch) {
         this.options = options;
         this.peerHeap = peerHeap;
+        this.preTouch = preTouch;
         for (int i = 0; i <= peers; i++) {
             ports.add(LoopbackPorts.free());
         }
@@ -189,24 +195,30 @@ final class BenchCluster implements AutoCloseable {
         if (isolated) {
             args.add("isolated");
         }
-        PeerHandle peer = PeerHandle.launch(peerName, jvmOptions(peerHeap), args, options.logs());
+        PeerHandle peer = PeerHandle.launch(peerName, jvmOptions(peerHeap, preTouch), args, options.logs());
         launched.add(peer);
         return peer;
     }
 
     /**
-     * The peer JVMs' options: {@code heap} at most, a fixed minimum (as a server would run: a small young
-     * generation grown on demand collects every few MB of a node-up's snapshot traffic), G1, and what
-     * {@code BENCH_PEER_JVM_OPTS} adds (a profiler, say).
+     * The peer JVMs' options: {@code heap} at most, G1, and what {@code BENCH_PEER_JVM_OPTS} adds (a profiler,
+     * say). With {@code preTouch} the heap is fixed at {@code heap} and every page of it touched at start: on this
+     * kind of VM the first touch of a page is slow, and collections copying into untouched heap slow the phases
+     * down (docs/benchmarks.md has both ways' figures). Without it, a fixed minimum of at most 1 GB, so that the
+     * resident set follows what the node holds.
      */
-    static List<String> jvmOptions(String heap) {
-        List<String> jvm = new ArrayList<>(List.of("-Xms" + Math.min(ClusterOptions.megabytes(heap), 1024) + "m",
-                "-Xmx" + heap, "-XX:+UseG1GC", "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.logging.type=slf4j",
+    static List<String> jvmOptions(String heap, boolean preTouch) {
+        String minimum = preTouch ? heap : Math.min(ClusterOptions.megabytes(heap), 1024) + "m";
+        List<String> jvm = new ArrayList<>(List.of("-Xms" + minimum, "-Xmx" + heap, "-XX:+UseG1GC",
+                "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.logging.type=slf4j",
                 "--add-modules", "java.se",
                 "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "--add-opens", "java.management/sun.management=ALL-UNNAMED",
                 "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+        if (preTouch) {
+            jvm.add("-XX:+AlwaysPreTouch");
+        }
         String extra = System.getenv("BENCH_PEER_JVM_OPTS");
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));

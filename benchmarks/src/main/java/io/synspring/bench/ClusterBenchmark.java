@@ -49,7 +49,7 @@ public final class ClusterBenchmark {
         }
         if (List.of("phases", "sizes", "bigGroup", "propagation", "publish", "multiCall", "nodeUpDown").stream()
                 .anyMatch(options::runs)) {
-            try (BenchCluster cluster = new BenchCluster(options, 2, options.peerHeap())) {
+            try (BenchCluster cluster = new BenchCluster(options, 2, options.peerHeap(), options.preTouch())) {
                 cluster.start();
                 results.put("sameClockInEveryJvm", cluster.sameClock());
                 runOn(cluster);

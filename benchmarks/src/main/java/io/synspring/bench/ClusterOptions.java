@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * The cluster benchmark's options, as {@code benchmarks/run.sh} passes them:
  * {@code [--processes N] [--rounds R] [--sizes 10000,1000000] [--no-warmup] [--no-jmh] [--jmh-forks 5] [--quick]
- * [--peer-heap 3g] [--high-load 50000] [--scaling-nodes 3,5,7] [--scaling-names 30000] [--scaling-heap 256m]
+ * [--no-pre-touch] [--peer-heap 3g] [--high-load 50000] [--scaling-nodes 3,5,7] [--scaling-names 30000] [--scaling-heap 256m]
  * [--memory-names 100000,1000000] [--only parts] [--out target/results.json]}.
  *
  * @param processes the processes of the 8 phases, spread over the peers (Syn's {@code PROCESS_COUNT})
@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param jmh run the JMH lookups ({@code jmh} part)
  * @param jmhForks JMH forks per lookup benchmark: the figure is their median, with min and max beside
  * @param quick a smoke run: fewer samples everywhere
+ * @param preTouch whether the cluster's peer JVMs fix their heap and touch it at start ({@code run.sh} does the
+ *     same for the master unless {@code --no-pre-touch} is given)
  * @param peerHeap the maximum heap of each peer JVM
  * @param highLoad changes per second on the peers during the high-load propagation test
  * @param scalingNodes node counts (JVMs, the master included) of the {@code scaling} part
@@ -32,7 +34,7 @@ import java.util.regex.Pattern;
  * @param logs where the peer JVMs' logs go
  */
 record ClusterOptions(int processes, int rounds, List<Integer> sizes, boolean warmup, boolean jmh, int jmhForks,
-        boolean quick, String peerHeap, long highLoad, List<Integer> scalingNodes, int scalingNames,
+        boolean quick, boolean preTouch, String peerHeap, long highLoad, List<Integer> scalingNodes, int scalingNames,
         String scalingHeap, List<Integer> memoryNames, List<String> only, Path out, File logs) {
 
     static final List<String> PARTS = List.of("phases", "sizes", "bigGroup", "propagation", "publish",
@@ -50,6 +52,7 @@ record ClusterOptions(int processes, int rounds, List<Integer> sizes, boolean wa
         boolean jmh = true;
         int jmhForks = 5;
         boolean quick = false;
+        boolean preTouch = true;
         String heap = "3g";
         long highLoad = 50_000;
         List<Integer> scalingNodes = List.of(3, 5, 7);
@@ -71,6 +74,7 @@ record ClusterOptions(int processes, int rounds, List<Integer> sizes, boolean wa
                 case "--no-jmh" -> jmh = false;
                 case "--jmh-forks" -> jmhForks = number(args[++i]);
                 case "--quick" -> quick = true;
+                case "--no-pre-touch" -> preTouch = false;
                 case "--peer-heap" -> heap = args[++i].toLowerCase(Locale.ROOT);
                 case "--high-load" -> highLoad = number(args[++i]);
                 case "--scaling-nodes" -> scalingNodes = numbers(args[++i]);
@@ -95,7 +99,7 @@ record ClusterOptions(int processes, int rounds, List<Integer> sizes, boolean wa
         megabytes(heap); // a bad size fails here, not in the peer JVMs
         megabytes(scalingHeap);
         Path parent = out.toAbsolutePath().getParent();
-        return new ClusterOptions(processes, rounds, sizes, warmup, jmh, jmhForks, quick, heap, highLoad,
+        return new ClusterOptions(processes, rounds, sizes, warmup, jmh, jmhForks, quick, preTouch, heap, highLoad,
                 scalingNodes, scalingNames, scalingHeap, memoryNames, only, out, parent.resolve("bench-logs").toFile());
     }
 

@@ -24,7 +24,7 @@ final class MemoryFootprint {
 
     void measure() {
         Map<String, Object> bySize = new LinkedHashMap<>();
-        try (BenchCluster cluster = new BenchCluster(options, 2, options.peerHeap())) {
+        try (BenchCluster cluster = new BenchCluster(options, 2, options.peerHeap(), false)) {
             cluster.start();
             Registry registry = cluster.registry();
             PeerHandle owner = cluster.peer(0);

@@ -28,7 +28,7 @@ final class Scaling {
     void measure() throws InterruptedException {
         Map<String, Object> byNodes = new LinkedHashMap<>();
         for (int nodes : options.scalingNodes()) {
-            try (BenchCluster cluster = new BenchCluster(options, nodes - 1, options.scalingHeap())) {
+            try (BenchCluster cluster = new BenchCluster(options, nodes - 1, options.scalingHeap(), false)) {
                 cluster.start();
                 byNodes.put(Integer.toString(nodes), measure(cluster, nodes));
             }
