@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The cluster benchmark's options, as {@code benchmarks/run.sh} passes them:
  * {@code [--processes N] [--rounds R] [--sizes 10000,1000000] [--no-warmup] [--no-jmh] [--jmh-forks 5] [--quick]
- * [--no-pre-touch] [--peer-heap 3g] [--high-load 50000] [--scaling-nodes 3,5,7] [--scaling-names 30000] [--scaling-heap 256m]
- * [--memory-names 100000,1000000] [--only parts] [--out target/results.json]}.
+ * [--no-pre-touch] [--peer-heap 3g] [--high-load 50000] [--scaling-nodes 3,5,7] [--scaling-names 30000]
+ * [--scaling-heap 256m] [--memory-names 100000,1000000] [--only parts] [--out target/results.json]}.
  *
  * @param processes the processes of the 8 phases, spread over the peers (Syn's {@code PROCESS_COUNT})
  * @param rounds measured rounds of the phases; figures are their median, with min and max beside

@@ -347,8 +347,9 @@ public final class PeerMain {
         for (int i = 0; i < count; i++) {
             processes[i] = node.spawn(counting);
             names[i] = prefix + i;
-        } // the young collections that would copy the new processes and names to the old generation happen here,
-          // before the clock of the next phase starts: spawning is outside the phases, as in Syn's benchmark
+        }
+        // the young collections that would copy the new processes and names to the old generation happen here,
+        // before the clock of the next phase starts: spawning is outside the phases, as in Syn's benchmark
         System.gc();
     }
 
