@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.synspring.NodeRegistry;
 import io.synspring.sample.support.DeviceClient;
+import io.synspring.sample.support.Gateways;
+import io.synspring.sample.support.Gateways.Gateway;
 import io.synspring.sample.support.Http;
 import io.synspring.testing.LoopbackPorts;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,31 +24,30 @@ import tools.jackson.databind.JsonNode;
  */
 class SplitBrainConflictTests {
 
-    private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
-    private final List<DeviceClient> devices = new ArrayList<>();
+    private final Gateways gateways = new Gateways("split-test");
 
     @AfterEach
     void stop() {
-        devices.forEach(DeviceClient::close);
-        nodes.forEach(ConfigurableApplicationContext::close);
+        gateways.close();
     }
 
     @Test
     void theOlderConnectionOfADeviceConnectedOnBothSidesOfASplitIsClosedByConflictResolution() throws Exception {
-        String cluster = "split-test-" + UUID.randomUUID();
         int portA = LoopbackPorts.free();
         int portB = LoopbackPorts.free();
         // each node knows only its own address: two clusters, as on both sides of a net split
-        int httpA = start("gw-a", cluster, portA, "127.0.0.1:" + portA);
-        DeviceClient onA = connect(httpA, "twin-7");
+        Gateway a = start("gw-a", portA, "127.0.0.1:" + portA);
+        int httpA = a.http();
+        DeviceClient onA = gateways.connect(a, "twin-7");
         await().atMost(Duration.ofSeconds(10)).until(() -> !onA.frames("welcome").isEmpty());
-        int httpB = start("gw-b", cluster, portB, "127.0.0.1:" + portB);
+        Gateway b = start("gw-b", portB, "127.0.0.1:" + portB);
+        int httpB = b.http();
         assertThat(Http.get(uri(httpB, "/api/devices/twin-7")).status()).as("B does not see A").isEqualTo(404);
-        DeviceClient onB = connect(httpB, "twin-7");
+        DeviceClient onB = gateways.connect(b, "twin-7");
         await().atMost(Duration.ofSeconds(10)).until(() -> !onB.frames("welcome").isEmpty());
 
         // the split heals: A's merge check reads its member list each time, and now finds B
-        nodes.get(0).getBean(NodeRegistry.class).hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig()
+        a.context().getBean(NodeRegistry.class).hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig()
                 .setMembers(List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB));
         // both nodes see each other, and one twin-7 survives everywhere: the newer, on B
         DeviceClient.Closed closed = onA.closed().get(60, TimeUnit.SECONDS);
@@ -71,21 +67,10 @@ class SplitBrainConflictTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> !onB.frames("command").isEmpty());
     }
 
-    private int start(String name, String cluster, int clusterPort, String members) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class).properties(
-                "server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
-                "syn.node-name=" + name, "syn.cluster.name=" + cluster, "syn.cluster.interface=127.0.0.1",
-                "syn.cluster.port=" + clusterPort, "syn.cluster.members=" + members,
-                "syn.cluster.heartbeat-interval=1s", "syn.cluster.failure-timeout=5s", "syn.cluster.merge-interval=1s",
-                "spring.jmx.enabled=false", "sample.devices.key=" + DeviceClient.KEY).run();
-        nodes.add(context);
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
-    }
-
-    private DeviceClient connect(int http, String id) {
-        DeviceClient client = DeviceClient.connect(http, id, "acme");
-        devices.add(client);
-        return client;
+    /** A gateway with failure detection and merge checks quick enough for a test. */
+    private Gateway start(String name, int clusterPort, String members) {
+        return gateways.start(name, clusterPort, members, "syn.cluster.heartbeat-interval=1s",
+                "syn.cluster.failure-timeout=5s", "syn.cluster.merge-interval=1s");
     }
 
     private static URI uri(int port, String path) {

@@ -4,23 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.synspring.sample.support.DeviceClient;
+import io.synspring.sample.support.Gateways;
+import io.synspring.sample.support.Gateways.Gateway;
 import io.synspring.testing.LoopbackPorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * With Spring Boot's tracing on the classpath, a command sent over HTTP to one gateway for a device connected to
@@ -32,25 +28,20 @@ class TracedCommandTests {
 
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
-    private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
-    private final List<DeviceClient> devices = new ArrayList<>();
+    private final Gateways gateways = new Gateways("traced-test");
 
     @AfterEach
     void stop() {
-        devices.forEach(DeviceClient::close);
-        nodes.forEach(ConfigurableApplicationContext::close);
+        gateways.close();
     }
 
     @Test
     void aCommandToADeviceOnAnotherNodeContinuesTheRequestsTrace(CapturedOutput output) throws Exception {
-        String cluster = "traced-test-" + UUID.randomUUID();
         int portA = LoopbackPorts.free();
         int portB = LoopbackPorts.free();
         String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        int httpA = start("gw-a", cluster, portA, members);
-        int httpB = start("gw-b", cluster, portB, members);
-        DeviceClient lamp = DeviceClient.connect(httpB, "lamp-7", "acme");
-        devices.add(lamp);
+        int httpA = start("gw-a", portA, members).http();
+        DeviceClient lamp = gateways.connect(start("gw-b", portB, members), "lamp-7");
         await().atMost(Duration.ofSeconds(20)).until(() -> send(httpA).statusCode() == 202);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !lamp.frames("command").isEmpty());
@@ -69,15 +60,9 @@ class TracedCommandTests {
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private int start(String name, String cluster, int clusterPort, String members) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class).properties(
-                "server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
-                "syn.node-name=" + name, "syn.cluster.name=" + cluster, "syn.cluster.interface=127.0.0.1",
-                "syn.cluster.port=" + clusterPort, "syn.cluster.members=" + members,
-                "spring.jmx.enabled=false", "sample.devices.key=" + DeviceClient.KEY,
-                "management.tracing.sampling.probability=1.0",
-                "logging.level.io.synspring.sample.device.DeviceConnection=debug").run();
-        nodes.add(context);
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    /** A gateway that samples every trace and logs each command its devices get. */
+    private Gateway start(String name, int clusterPort, String members) {
+        return gateways.start(name, clusterPort, members, "management.tracing.sampling.probability=1.0",
+                "logging.level.io.synspring.sample.device.DeviceConnection=debug");
     }
 }
