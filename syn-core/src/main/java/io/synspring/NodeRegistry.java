@@ -116,7 +116,7 @@ public final class NodeRegistry implements AutoCloseable {
         this.events = new EventBus(new SerialExecutor("events", pool));
         Observations observations = new Observations(settings.observationRegistry(),
                 settings.senderObservationConvention(), settings.receiverObservationConvention());
-        this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), this::processesExited, this::reply,
+        this.processes = new ProcessTable(self, pool, settings.maxMailboxSize(), new ExitHook(), this::reply,
                 observations);
         this.messenger = new NodeMessenger(self, processes, cluster, codec, guard, calls, observations);
         Set<String> memberScopes = MemberAttributes.scopesOf(hazelcast.getCluster().getLocalMember());
@@ -374,9 +374,30 @@ public final class NodeRegistry implements AutoCloseable {
         messenger.reply(to, from, reply);
     }
 
-    private void processesExited(List<ProcessTable.Exit> exits) {
-        engines.values().forEach(engine -> engine.processesExited(exits));
-        exits.forEach(exit -> calls.processExited(exit.process(), exit.reason()));
+    /** Removes the names and memberships of processes that exited, in every scope, and fails calls to them. */
+    private final class ExitHook implements ProcessTable.ExitHook {
+        @Override
+        public void processesExited(List<ProcessTable.Exit> exits) {
+            long last = 0;
+            for (ProcessTable.Exit exit : exits) {
+                last = Math.max(last, exit.number());
+            }
+            for (ScopeEngine engine : engines.values()) {
+                engine.processesExited(last);
+            }
+            exits.forEach(exit -> calls.processExited(exit.process(), exit.reason()));
+        }
+
+        /** Not inside a scope's engine (a conflict stopping its loser, an update's function): scopes lock in turn. */
+        @Override
+        public boolean mayRunHere() {
+            for (ScopeEngine engine : engines.values()) {
+                if (engine.isLockedHere()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private final class ClusterListener implements HazelcastCluster.Listener {

@@ -32,6 +32,10 @@ public interface SynProcess {
         exit(ExitReason.NORMAL);
     }
 
-    /** Ends the process with {@code reason}; does nothing if it already ended. */
+    /**
+     * Ends the process with {@code reason}; does nothing if it already ended. Its names and memberships are gone
+     * from this node when this returns, and on their way to the others (called from inside the registry, from an
+     * update's function say, they go a moment later); its exit listeners run after that, on an engine thread.
+     */
     void exit(ExitReason reason);
 }

@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,17 +44,24 @@ public final class ProcessTable {
             AtomicIntegerFieldUpdater.newUpdater(ProcessTable.class, "exiting");
 
     /**
-     * Told first when processes exit, before their own exit listeners run: the exits not told yet, in the
-     * order they happened, so that many exits at once (a crash of a connection pool, a shutdown) cost one
-     * pass of the engine each batch, not one each. Called by one thread at a time.
+     * Told first when processes exit, before their own exit listeners run. An exit is told on the thread that
+     * ended the process when {@link #mayRunHere} says so, as an unregistration runs on its caller's thread: the
+     * names are gone when {@code exit} returns, and many threads ending processes share the work instead of
+     * queueing it for one. Otherwise (inside the engine) the exits not told yet go to the executor, in the order
+     * they happened, a batch per pass (one task telling at a time).
      */
     @FunctionalInterface
     public interface ExitHook {
         void processesExited(List<Exit> exits);
+
+        /** Whether the calling thread may run {@link #processesExited} itself: false where it holds what that takes. */
+        default boolean mayRunHere() {
+            return false;
+        }
     }
 
-    /** A process that exited, and why. */
-    public record Exit(ProcessRef process, ExitReason reason) {}
+    /** A process that exited, and why; {@code number} counts the exits of this table, 1 for the first. */
+    public record Exit(long number, ProcessRef process, ExitReason reason) {}
 
     /** Carries a handler's reply to the caller. */
     @FunctionalInterface
@@ -74,8 +80,9 @@ public final class ProcessTable {
     /** How many processes exited and their names and memberships are not removed by the exit hook yet. */
     private volatile int exiting;
     /** Those exits, by the order they began in (1, 2, ...), until the exit hook has run for them. */
-    private final ConcurrentSkipListMap<Long, Exit> unfinishedExits = new ConcurrentSkipListMap<>();
-    /** How many exits began: the key of the last one in {@link #unfinishedExits}. Written under its lock. */
+    private final ConcurrentHashMap<Long, Exit> unfinishedExits = new ConcurrentHashMap<>();
+    /** How many exits began: the number of the last one in {@link #unfinishedExits}. Written under this lock. */
+    private final Object numberingExits = new Object();
     private volatile long exitsBegun;
     /** Exited processes the exit hook has not been told about yet, and whether a task is telling it. */
     private final ConcurrentLinkedQueue<LocalProcess> exited = new ConcurrentLinkedQueue<>();
@@ -140,8 +147,8 @@ public final class ProcessTable {
     }
 
     /**
-     * How many exits have begun since this table was made. With {@link #unfinishedExitsAfter}, a caller that
-     * must see every unfinished exit before it acts looks at each one once, not at every exit still
+     * How many exits have begun since this table was made. With {@link #unfinishedExits(long, long)}, a caller
+     * that must see every unfinished exit before it acts looks at each one once, not at every exit still
      * unfinished each time (a burst of exits is thousands of them).
      */
     public long exitsBegun() {
@@ -149,11 +156,18 @@ public final class ProcessTable {
     }
 
     /**
-     * The unfinished exits that began after the first {@code begun} exits: every one of them, if {@code begun}
-     * was read from {@link #exitsBegun} before (and possibly more).
+     * The unfinished exits numbered {@code after + 1} to {@code upTo}, in order: every one of them, if
+     * {@code upTo} was read from {@link #exitsBegun}.
      */
-    public Collection<Exit> unfinishedExitsAfter(long begun) {
-        return unfinishedExits.tailMap(begun, false).values();
+    public List<Exit> unfinishedExits(long after, long upTo) {
+        List<Exit> exits = new ArrayList<>();
+        for (long number = after + 1; number <= upTo; number++) {
+            Exit exit = unfinishedExits.get(number);
+            if (exit != null) {
+                exits.add(exit);
+            }
+        }
+        return exits;
     }
 
     public DeliveryResult deliver(long localId, Envelope envelope) {
@@ -322,19 +336,37 @@ public final class ProcessTable {
                     return;
                 }
                 EXITING.incrementAndGet(ProcessTable.this);
-                synchronized (unfinishedExits) { // numbered in the order they are listed: see exitsBegun()
+                synchronized (numberingExits) { // numbered in the order they are listed: see exitsBegun()
                     exitNumber = exitsBegun + 1;
-                    unfinishedExits.put(exitNumber, new Exit(ref, reason)); // before it reads as exited
+                    unfinishedExits.put(exitNumber, new Exit(exitNumber, ref, reason)); // before it reads as exited
                     exitsBegun = exitNumber;
                 }
                 exitReason = reason;
             }
             processes.remove(ref.id(), this);
             mailbox.clear();
+            if (exitHook.mayRunHere()) {
+                tellExit();
+                return;
+            }
             exited.add(this);
             if (tellingExits.compareAndSet(false, true)) {
                 executor.execute(ProcessTable.this::tellExits);
             }
+        }
+
+        /** Tells the exit hook about this process's exit on the calling thread, then runs its listeners. */
+        private void tellExit() {
+            Exit exit = unfinishedExits.get(exitNumber);
+            try {
+                exitHook.processesExited(List.of(Objects.requireNonNull(exit, "exit not listed")));
+            } catch (RuntimeException e) {
+                log.error("cleaning up after process {} failed", ref, e);
+            } finally {
+                unfinishedExits.remove(exitNumber);
+                EXITING.decrementAndGet(ProcessTable.this);
+            }
+            cleanedUp();
         }
 
         /** The exit hook has run for this process: its exit listeners run now, on the executor. */
@@ -342,7 +374,7 @@ public final class ProcessTable {
             List<Consumer<ExitReason>> listeners;
             synchronized (this) {
                 cleanedUp = true;
-                listeners = List.copyOf(exitListeners);
+                listeners = exitListeners.isEmpty() ? List.of() : List.copyOf(exitListeners);
                 exitListeners.clear();
             }
             ExitReason reason = Objects.requireNonNull(exitReason);

@@ -83,9 +83,9 @@ public final class ScopeEngine {
     private final OwnerRequests owners;
     private final ReplicaSink sink;
 
+    /** The node's process exits up to this number left nothing in this scope (see {@link #sweepExits}). */
+    private volatile long exitsSwept;
     // guarded by lock
-    /** How many of the node's process exits {@link #locked} has removed the entries of. Under the lock. */
-    private long exitsSwept;
     private final ArrayDeque<Loss> losses = new ArrayDeque<>();
 
     public ScopeEngine(String scope, Context context) {
@@ -349,16 +349,21 @@ public final class ScopeEngine {
 
     // ---------------------------------------------------------------- lifecycle hooks
 
+    /** Whether the calling thread is inside this engine (holds its lock). */
+    public boolean isLockedHere() {
+        return lock.isHeldByCurrentThread();
+    }
+
     /**
-     * Removes every name and membership of local processes that exited, with their exit reasons. Any other
-     * operation under the scope lock removes them first too (see {@link #locked}): this finds nothing left
-     * of those removed already.
+     * Removes every name and membership of the local processes that exited up to exit number {@code last}, with
+     * their exit reasons. {@link #locked} sweeps every {@link ProcessTable#unfinishedExits() unfinished} exit
+     * before anything it runs, and the exit hook is told while they are unfinished: when another thread swept
+     * them already, as happens when many exit at once, this returns without waiting for the lock.
      */
-    public void processesExited(List<ProcessTable.Exit> exits) {
-        locked(() -> {
-            exits.forEach(this::removeEntriesOf);
-            return null;
-        });
+    public void processesExited(long last) {
+        if (exitsSwept < last) {
+            locked(() -> null);
+        }
     }
 
     /** Removes what an exited local process still holds, with its exit reason; nothing if it holds nothing. */
@@ -589,13 +594,7 @@ public final class ScopeEngine {
         lock.lock();
         try {
             if (!context.processes().noneExiting()) {
-                // each exit once, not every unfinished one each time (quadratic after a burst of exits): the
-                // entries of the exits swept before went then, and the exit hook removes anything left later
-                long begun = context.processes().exitsBegun();
-                if (begun != exitsSwept) {
-                    context.processes().unfinishedExitsAfter(exitsSwept).forEach(this::removeEntriesOf);
-                    exitsSwept = begun;
-                }
+                sweepExits();
             }
             T result = action.get();
             settleLosses();
@@ -603,6 +602,28 @@ public final class ScopeEngine {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Removes the entries of the processes that exited since the last sweep: each exit once, not every unfinished
+     * one each time (quadratic after a burst of exits). An exit is listed just before its process reads as
+     * exited, and until then an operation may still give the process an entry: such an exit is swept again
+     * next time, and so is every one after it, so that {@link #exitsSwept} counts only exits whose processes
+     * can gain nothing more.
+     */
+    private void sweepExits() {
+        long begun = context.processes().exitsBegun();
+        if (begun == exitsSwept) {
+            return;
+        }
+        long swept = begun;
+        for (ProcessTable.Exit exit : context.processes().unfinishedExits(exitsSwept, begun)) {
+            removeEntriesOf(exit);
+            if (swept == begun && context.processes().isAlive(exit.process())) {
+                swept = exit.number() - 1;
+            }
+        }
+        exitsSwept = swept;
     }
 
     private boolean isLocal(ProcessRef process) {

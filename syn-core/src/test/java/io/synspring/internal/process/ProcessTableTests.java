@@ -238,11 +238,13 @@ class ProcessTableTests {
 
         assertThat(afterFirst).isEqualTo(before + 1);
         assertThat(table.exitsBegun()).isEqualTo(before + 3);
-        assertThat(table.unfinishedExitsAfter(before)).extracting(ProcessTable.Exit::process)
+        assertThat(table.unfinishedExits(before, table.exitsBegun())).extracting(ProcessTable.Exit::process)
                 .containsExactly(processes.get(0).ref(), processes.get(1).ref(), processes.get(2).ref());
-        assertThat(table.unfinishedExitsAfter(afterFirst)).extracting(ProcessTable.Exit::process)
+        assertThat(table.unfinishedExits(afterFirst, table.exitsBegun())).extracting(ProcessTable.Exit::process)
                 .containsExactly(processes.get(1).ref(), processes.get(2).ref());
-        assertThat(table.unfinishedExitsAfter(table.exitsBegun())).isEmpty();
+        assertThat(table.unfinishedExits(before, afterFirst)).extracting(ProcessTable.Exit::process)
+                .containsExactly(processes.get(0).ref());
+        assertThat(table.unfinishedExits(table.exitsBegun(), table.exitsBegun())).isEmpty();
 
         hookMayFinish.countDown();
         waiting().until(() -> table.unfinishedExits().isEmpty() && table.noneExiting());
