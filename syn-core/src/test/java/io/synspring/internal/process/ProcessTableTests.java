@@ -159,6 +159,32 @@ class ProcessTableTests {
     }
 
     @Test
+    void anExitTheHookMayTakeHereIsToldBeforeExitReturnsAndItsListenersRunAfter() {
+        List<Thread> hookThreads = new CopyOnWriteArrayList<>();
+        ProcessTable here = new ProcessTable(NODE, pool, 1000, new ProcessTable.ExitHook() {
+            @Override
+            public void processesExited(List<ProcessTable.Exit> exits) {
+                hookThreads.add(Thread.currentThread());
+                exits.forEach(exit -> log.add("hook " + exit.process() + " " + exit.reason()));
+            }
+
+            @Override
+            public boolean mayRunHere() {
+                return true;
+            }
+        }, (to, from, reply) -> {});
+        SynProcess process = here.spawn((message, context) -> {});
+        process.onExit(reason -> log.add("listener " + reason));
+
+        process.exit(ExitReason.KILLED);
+
+        assertThat(hookThreads).containsExactly(Thread.currentThread());
+        assertThat(here.noneExiting()).isTrue();
+        waiting().until(() -> log.size() == 2);
+        assertThat(log).containsExactly("hook " + process.ref() + " KILLED", "listener KILLED");
+    }
+
+    @Test
     void manyExitsAtOnceReachTheHookOnceEachInOrderBeforeTheirListeners() {
         List<SynProcess> processes = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
