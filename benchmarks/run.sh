@@ -21,7 +21,7 @@ for arg in "$@"; do
   case "$arg" in *1000000*|*1_000_000*) heap=5g ;; esac
 done
 [[ $main == *LinkBenchmark ]] && heap=1g
-memory=("-Xms$heap" -XX:+AlwaysPreTouch)
+memory=("-Xms$heap" -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages)
 for arg in "$@"; do
   [[ "$arg" == --no-pre-touch ]] && memory=(-Xms1g)
 done

@@ -202,10 +202,11 @@ final class BenchCluster implements AutoCloseable {
 
     /**
      * The peer JVMs' options: {@code heap} at most, G1, and what {@code BENCH_PEER_JVM_OPTS} adds (a profiler,
-     * say). With {@code preTouch} the heap is fixed at {@code heap} and every page of it touched at start: on this
-     * kind of VM the first touch of a page is slow, and collections copying into untouched heap slow the phases
-     * down (docs/benchmarks.md has both ways' figures). Without it, a fixed minimum of at most 1 GB, so that the
-     * resident set follows what the node holds.
+     * say). With {@code preTouch} the heap is fixed at {@code heap}, in transparent huge pages, and every page of
+     * it touched at start: on this kind of VM the first touch of a page is slow, collections copying into untouched
+     * heap slow the phases down, and small pages of a large touched heap slow every thread that misses them
+     * (docs/benchmarks.md has the figures). Without it, a fixed minimum of at most 1 GB, so that the resident set
+     * follows what the node holds.
      */
     static List<String> jvmOptions(String heap, boolean preTouch) {
         String minimum = preTouch ? heap : Math.min(ClusterOptions.megabytes(heap), 1024) + "m";
@@ -217,7 +218,7 @@ final class BenchCluster implements AutoCloseable {
                 "--add-opens", "java.management/sun.management=ALL-UNNAMED",
                 "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
         if (preTouch) {
-            jvm.add("-XX:+AlwaysPreTouch");
+            jvm.addAll(List.of("-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages"));
         }
         String extra = System.getenv("BENCH_PEER_JVM_OPTS");
         if (extra != null && !extra.isBlank()) {

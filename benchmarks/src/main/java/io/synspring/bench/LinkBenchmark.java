@@ -189,7 +189,8 @@ public final class LinkBenchmark {
 
     private List<String> jvmOptions() {
         String heap = options.peerHeap();
-        List<String> jvm = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch", "-XX:+UseG1GC",
+        List<String> jvm = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
+                "-XX:+UseTransparentHugePages", "-XX:+UseG1GC",
                 "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.logging.type=slf4j", "--add-modules", "java.se",
                 "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",

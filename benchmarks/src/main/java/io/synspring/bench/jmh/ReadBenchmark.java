@@ -71,11 +71,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * it pays for the allocation and the hash.
  *
  * <p>Each fork's heap is fixed and touched before the setup ({@code -Xms} = {@code -Xmx}, {@code
- * -XX:+AlwaysPreTouch}): otherwise what a benchmark allocates in its first seconds lands in heap memory that
+ * -XX:+AlwaysPreTouch}, in transparent huge pages): otherwise what a benchmark allocates in its first seconds lands in heap memory that
  * was never touched, and takes a page fault per page, by a different amount in each fork.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Djava.net.preferIPv4Stack=true",
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages",
+        "-Djava.net.preferIPv4Stack=true",
         "--add-modules", "java.se",
         "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
