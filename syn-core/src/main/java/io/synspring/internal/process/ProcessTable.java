@@ -81,8 +81,9 @@ public final class ProcessTable {
     private volatile int exiting;
     /** Those exits, by the order they began in (1, 2, ...), until the exit hook has run for them. */
     private final ConcurrentHashMap<Long, Exit> unfinishedExits = new ConcurrentHashMap<>();
-    /** How many exits began: the number of the last one in {@link #unfinishedExits}. Written under this lock. */
+    /** Numbers the exits and lists them in {@link #unfinishedExits}, one at a time. */
     private final Object numberingExits = new Object();
+    /** How many exits began: the number of the last one in {@link #unfinishedExits}. Written under its lock. */
     private volatile long exitsBegun;
     /** Exited processes the exit hook has not been told about yet, and whether a task is telling it. */
     private final ConcurrentLinkedQueue<LocalProcess> exited = new ConcurrentLinkedQueue<>();
